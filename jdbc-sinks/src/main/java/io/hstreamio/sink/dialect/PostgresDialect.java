@@ -339,7 +339,7 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     /** A TIME value as PostgreSQL time text; 24:00:00 is valid there, negative or longer durations are not. */
-    static String timeOfDay(ColumnSchema c, Duration d) {
+    public static String timeOfDay(ColumnSchema c, Duration d) {
         if (d.isNegative() || d.compareTo(DAY) > 0) {
             throw new IllegalArgumentException("column " + c.name() + ": TIME value " + d
                     + " is outside PostgreSQL's time range 00:00:00..24:00:00; map the column to interval or text");

@@ -1,0 +1,349 @@
+package io.hstreamio.sink;
+
+import io.hstreamio.core.record.ChangeEvent;
+import io.hstreamio.core.record.ChangeType;
+import io.hstreamio.core.record.TableId;
+import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.core.store.RecordId;
+import io.hstreamio.sink.dialect.MySqlDialect;
+import io.hstreamio.sink.dialect.SqlDialect;
+import io.hstreamio.sink.dialect.TableRef;
+import io.hstreamio.sink.schema.SchemaPlan;
+import io.hstreamio.sink.schema.SchemaPlanner;
+import io.hstreamio.sink.write.CheckpointStore;
+import io.hstreamio.sink.write.CheckpointStore.ShardKey;
+import io.hstreamio.sink.write.TableWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database side of a JDBC sink: buffers stream records, and on {@link #flush()} applies them and the stream
+ * checkpoint they reach in one target transaction.
+ *
+ * <p>Lifecycle: {@link #open()} once (creates and reads the checkpoint table), then {@link #write} and {@link #flush}
+ * repeatedly, all on one thread (the task thread); not thread-safe. Records at or below the target's checkpoint for
+ * their stream shard were applied before and are skipped, so a replay after a crash applies nothing twice.
+ *
+ * <p>Failures: a flush either commits everything buffered or nothing. After a retriable failure the buffer is kept,
+ * so calling {@link #flush()} again (or writing the same records again, which are recognised by id) retries it; after
+ * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one.
+ *
+ * <p>Target tables are planned once per source schema, before the data transaction (MySQL DDL commits implicitly).
+ * Schema changes from the stream beyond "the existing table still fits" are not handled yet.
+ */
+public final class JdbcSinkWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);
+
+    /** One record as the sink receives it. */
+    public record SinkChange(String stream, RecordId id, ChangeEvent event) {}
+
+    private final DataSource dataSource;
+    private final SinkSettings settings;
+    private final SqlDialect dialect;
+    private final SchemaPlanner planner;
+    private final CheckpointStore checkpoints;
+
+    private final Map<ShardKey, RecordId> applied = new HashMap<>();
+    private final Map<ShardKey, RecordId> pendingUpTo = new HashMap<>();
+    private final List<SinkChange> pending = new ArrayList<>();
+    /** Writers by schema fingerprint. */
+    private final Map<Long, TableWriter> writers = new HashMap<>();
+    private final Map<Long, SchemaPlan> plans = new LinkedHashMap<>();
+    /** Tables whose snapshot ended (first non-snapshot change after snapshot rows): identity to be moved on. */
+    private final Set<TableRef> snapshotted = new HashSet<>();
+    private final Set<TableRef> identityDue = new HashSet<>();
+
+    private long skipped;
+    private long appliedRecords;
+
+    public JdbcSinkWriter(DataSource dataSource, SinkSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.dialect = settings.dialect();
+        this.planner = new SchemaPlanner(dialect, settings.mappingOptions());
+        this.checkpoints = new CheckpointStore(dialect, settings.checkpointSchema(), settings.sinkName());
+    }
+
+    /** Creates the checkpoint table if needed and reads this sink's checkpoints. */
+    public void open() {
+        if (settings.dryRun()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            checkpoints.ensureTable(c);
+            applied.putAll(checkpoints.load(c));
+            LOG.info("Sink {} step 1 - resumed from checkpoints {}", settings.sinkName(), applied);
+        } catch (SQLException e) {
+            throw fail("cannot read checkpoints of sink " + settings.sinkName() + " from "
+                    + settings.checkpointSchema() + ".checkpoints", e);
+        }
+    }
+
+    /** Buffers records not yet applied; flushes by itself when the buffer is full. */
+    public void write(List<SinkChange> records) {
+        for (SinkChange r : records) {
+            ShardKey shard = new ShardKey(r.stream(), r.id().shardId());
+            RecordId done = pendingUpTo.getOrDefault(shard, applied.get(shard));
+            if (done != null && r.id().compareTo(done) <= 0) {
+                skipped++;
+                continue;
+            }
+            pending.add(r);
+            pendingUpTo.put(shard, r.id());
+        }
+        if (pending.size() >= settings.maxBufferedRecords()) {
+            flush();
+        }
+    }
+
+    /**
+     * Applies everything buffered and the checkpoints it reaches in one transaction. In a dry run, plans the target
+     * tables of the buffered records and drops the records.
+     */
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        boolean keepBuffer = false;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Map<TableId, List<ChangeEvent>> byTable = group();
+            prepareWriters(c, byTable);
+            if (settings.dryRun()) {
+                return;
+            }
+            c.setAutoCommit(false);
+            try {
+                TableWriter.WriteStats stats = new TableWriter.WriteStats();
+                for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
+                    applyTable(c, e.getKey(), e.getValue(), stats);
+                }
+                checkpoints.save(c, pendingUpTo);
+                c.commit();
+                appliedRecords += pending.size();
+                LOG.debug("Sink {} flushed {} records: {} upserted, {} deleted, {} copied, {} reduced away",
+                        settings.sinkName(), pending.size(), stats.upserted, stats.deleted, stats.copied,
+                        stats.reducedAway);
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            }
+            applied.putAll(pendingUpTo);
+            resetDueIdentities(c);
+        } catch (SQLException e) {
+            keepBuffer = dialect.isRetriable(e);
+            throw fail("flush of " + pending.size() + " records into " + dialect.name() + " failed", e);
+        } catch (SinkException e) {
+            keepBuffer = e.retriable();
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new SinkException(e.getMessage(), false, e);
+        } finally {
+            if (!keepBuffer) {
+                pending.clear();
+                pendingUpTo.clear();
+            }
+        }
+    }
+
+    /** The plans made so far (one per source schema), for a dry run's report. */
+    public List<SchemaPlan> plans() {
+        return List.copyOf(plans.values());
+    }
+
+    /** Records skipped because the target already held them. */
+    public long skipped() {
+        return skipped;
+    }
+
+    public long appliedRecords() {
+        return appliedRecords;
+    }
+
+    /**
+     * Moves every identity / AUTO_INCREMENT counter past the highest key written, e.g. at cutover. Returns the next
+     * value per table.
+     */
+    public Map<TableRef, Long> resetIdentities() {
+        Map<TableRef, Long> out = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            for (TableWriter w : writers.values()) {
+                if (w.autoIncrementColumn() != null && !out.containsKey(w.target())) {
+                    out.put(w.target(), dialect.resetIdentity(c, w.target(), w.autoIncrementColumn()));
+                }
+            }
+        } catch (SQLException e) {
+            throw fail("cannot move identity counters", e);
+        }
+        return out;
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------------------
+
+    /** Row changes and truncates per source table, in stream order; transaction markers dropped. */
+    private Map<TableId, List<ChangeEvent>> group() {
+        Map<TableId, List<ChangeEvent>> out = new LinkedHashMap<>();
+        for (SinkChange r : pending) {
+            ChangeEvent e = r.event();
+            if (e.type() == ChangeType.TRANSACTION_BEGIN || e.type() == ChangeType.TRANSACTION_END) {
+                continue;
+            }
+            if (settings.mapping().route(e.table()).isEmpty()) {
+                continue;
+            }
+            out.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e);
+        }
+        return out;
+    }
+
+    private void prepareWriters(Connection c, Map<TableId, List<ChangeEvent>> byTable) throws SQLException {
+        for (List<ChangeEvent> events : byTable.values()) {
+            for (ChangeEvent e : events) {
+                if (e.schema() != null && e.type() != ChangeType.SCHEMA_CHANGE) {
+                    writerFor(c, e.schema());
+                }
+            }
+        }
+    }
+
+    private TableWriter writerFor(Connection c, TableSchema schema) throws SQLException {
+        long fp = schema.fingerprint();
+        TableWriter w = writers.get(fp);
+        if (w != null) {
+            return w;
+        }
+        TableRef target = settings.mapping().route(schema.id()).orElseThrow();
+        SchemaPlan plan = planner.plan(c, schema, target);
+        plans.put(fp, plan);
+        LOG.info("Sink {} step 2 - target for {}:\n{}", settings.sinkName(), schema.id(), plan.describe());
+        if (settings.dryRun()) {
+            return null;
+        }
+        if (!plan.compatible()) {
+            throw new SinkException("target table " + target + " cannot take rows of " + schema.id() + ": "
+                    + String.join("; ", plan.incompatibilities()), false, null);
+        }
+        if (plan.action() == SchemaPlan.Action.CREATE && !settings.createTables()) {
+            throw new SinkException("target table " + target + " does not exist and table creation is off: "
+                    + "create it or enable table creation", false, null);
+        }
+        boolean empty;
+        if (plan.action() == SchemaPlan.Action.CREATE) {
+            planner.apply(c, plan);
+            empty = true;
+        } else {
+            empty = isEmpty(c, target);
+        }
+        boolean secondaryUnique = schema.indexes().stream().anyMatch(i -> i.unique())
+                || planner.hasSecondaryUniqueKey(c, target);
+        w = new TableWriter(dialect, schema, target, settings.mappingOptions(), secondaryUnique, empty,
+                settings.batchSize(), settings.copyThreshold());
+        writers.put(fp, w);
+        return w;
+    }
+
+    private boolean isEmpty(Connection c, TableRef t) throws SQLException {
+        try (Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT 1 FROM " + dialect.qualify(t) + " LIMIT 1")) {
+            return !rs.next();
+        }
+    }
+
+    /** Applies one table's events: runs of row changes of one schema, split at truncates and schema changes. */
+    private void applyTable(Connection c, TableId table, List<ChangeEvent> events, TableWriter.WriteStats stats)
+            throws SQLException {
+        List<ChangeEvent> run = new ArrayList<>();
+        Long runSchema = null;
+        for (ChangeEvent e : events) {
+            boolean row = e.type() == ChangeType.READ || e.type() == ChangeType.INSERT
+                    || e.type() == ChangeType.UPDATE || e.type() == ChangeType.DELETE;
+            if (row && runSchema != null && runSchema == e.schema().fingerprint()) {
+                run.add(e);
+                continue;
+            }
+            flushRun(c, run, stats);
+            run.clear();
+            runSchema = null;
+            if (row) {
+                run.add(e);
+                runSchema = e.schema().fingerprint();
+            } else if (e.type() == ChangeType.TRUNCATE) {
+                truncate(c, table);
+            } else if (e.type() == ChangeType.SCHEMA_CHANGE) {
+                // The next row changes carry the new schema; its writer re-checks the target table.
+                LOG.info("Sink {} - schema change of {} ({}): target re-checked on its next rows",
+                        settings.sinkName(), table, e.ddl());
+            }
+        }
+        flushRun(c, run, stats);
+    }
+
+    private void flushRun(Connection c, List<ChangeEvent> run, TableWriter.WriteStats stats) throws SQLException {
+        if (run.isEmpty()) {
+            return;
+        }
+        TableWriter w = writers.get(run.get(0).schema().fingerprint());
+        boolean reads = run.get(run.size() - 1).type() == ChangeType.READ;
+        if (reads) {
+            snapshotted.add(w.target());
+        } else if (snapshotted.remove(w.target()) && w.autoIncrementColumn() != null) {
+            identityDue.add(w.target());
+        }
+        w.apply(c, List.copyOf(run), stats);
+    }
+
+    private void truncate(Connection c, TableId table) throws SQLException {
+        TableRef t = settings.mapping().route(table).orElseThrow();
+        try (Statement st = c.createStatement()) {
+            // MySQL TRUNCATE commits implicitly; DELETE keeps it inside this flush's transaction.
+            st.execute((dialect instanceof MySqlDialect ? "DELETE FROM " : "TRUNCATE TABLE ") + dialect.qualify(t));
+        }
+    }
+
+    private void resetDueIdentities(Connection c) throws SQLException {
+        if (identityDue.isEmpty()) {
+            return;
+        }
+        c.setAutoCommit(true);
+        for (TableWriter w : writers.values()) {
+            if (identityDue.remove(w.target()) && w.autoIncrementColumn() != null) {
+                long next = dialect.resetIdentity(c, w.target(), w.autoIncrementColumn());
+                LOG.info("Sink {} step 3 - snapshot of {} done, identity continues at {}", settings.sinkName(),
+                        w.target(), next);
+            }
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is gone; the server has rolled back already.
+        }
+    }
+
+    private SinkException fail(String what, SQLException e) {
+        boolean retriable = dialect.isRetriable(e);
+        return new SinkException(what + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ", "
+                + (retriable ? "retriable" : "permanent") + ")", retriable, e);
+    }
+
+    /** Which tables are routed (for tests and the dry run). */
+    Optional<TableRef> route(TableId id) {
+        return settings.mapping().route(id);
+    }
+}

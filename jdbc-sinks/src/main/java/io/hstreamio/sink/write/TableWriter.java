@@ -1,0 +1,282 @@
+package io.hstreamio.sink.write;
+
+import io.hstreamio.core.record.ChangeEvent;
+import io.hstreamio.core.record.ChangeType;
+import io.hstreamio.core.record.ColumnSchema;
+import io.hstreamio.core.record.Row;
+import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.sink.dialect.ColumnContext;
+import io.hstreamio.sink.dialect.MappingOptions;
+import io.hstreamio.sink.dialect.PostgresDialect;
+import io.hstreamio.sink.dialect.SourceKind;
+import io.hstreamio.sink.dialect.SqlDialect;
+import io.hstreamio.sink.dialect.TableRef;
+import io.hstreamio.sink.dialect.TargetType;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Applies row changes of one source table (one schema) to its target table inside the caller's transaction.
+ * Used on the task thread only.
+ *
+ * <p>With a primary key, a run of changes is {@linkplain BatchReducer reduced} to each key's final state and written
+ * as batched deletes by key and upserts. Tables with secondary unique keys are written as delete + insert instead,
+ * because an in-place upsert can collide on a unique value that another row of the same batch is about to give up
+ * (and MySQL's ON DUPLICATE KEY UPDATE would even overwrite that other row). Without a primary key, changes are applied
+ * one by one in order: inserts, and updates/deletes of one row equal to the before-image on all columns (NULL-safe).
+ *
+ * <p>Snapshot rows (READ) into PostgreSQL go through COPY: straight into the table while it is new or was empty and
+ * has only received snapshot rows, else into a temporary staging table merged with INSERT ... ON CONFLICT.
+ */
+public final class TableWriter {
+    private final SqlDialect dialect;
+    private final TableSchema schema;
+    private final TableRef target;
+    private final List<String> columns;
+    private final TargetType[] targets;
+    private final int[] keyPositions;
+    private final boolean deleteThenInsert;
+    private final int batchSize;
+    private final int copyThreshold;
+    /** True while the target holds nothing but snapshot rows written by COPY into an initially empty table. */
+    private boolean copyDirect;
+    private final String autoIncrementColumn;
+
+    public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
+                       boolean hasSecondaryUniqueKey, boolean targetEmpty, int batchSize, int copyThreshold) {
+        this.dialect = dialect;
+        this.schema = schema;
+        this.target = target;
+        this.columns = schema.columns().stream().map(ColumnSchema::name).toList();
+        Set<String> indexed = new HashSet<>(schema.primaryKey());
+        schema.indexes().forEach(i -> indexed.addAll(i.columns()));
+        this.targets = schema.columns().stream().map(c -> dialect.map(c,
+                new ColumnContext(SourceKind.of(schema.id()), indexed.contains(c.name()), target, options)))
+                .toArray(TargetType[]::new);
+        this.keyPositions = schema.primaryKeyPositions();
+        this.deleteThenInsert = hasSecondaryUniqueKey;
+        this.batchSize = batchSize;
+        this.copyThreshold = copyThreshold;
+        this.copyDirect = targetEmpty;
+        this.autoIncrementColumn = schema.columns().stream().filter(ColumnSchema::autoIncrement)
+                .map(ColumnSchema::name).findFirst().orElse(null);
+    }
+
+    public TableSchema schema() {
+        return schema;
+    }
+
+    public TableRef target() {
+        return target;
+    }
+
+    /** The AUTO_INCREMENT / identity column, or null. */
+    public String autoIncrementColumn() {
+        return autoIncrementColumn;
+    }
+
+    /** Applies {@code events} (row changes of this table's schema, in source order). */
+    public void apply(Connection c, List<ChangeEvent> events, WriteStats stats) throws SQLException {
+        boolean allReads = events.stream().allMatch(e -> e.type() == ChangeType.READ);
+        if (!allReads) {
+            copyDirect = false;
+        }
+        boolean copy = allReads && dialect instanceof PostgresDialect && events.size() >= copyThreshold;
+        if (!schema.hasPrimaryKey()) {
+            if (copy) {
+                copyIn(c, target, events.stream().map(ChangeEvent::after).toList());
+                stats.copied += events.size();
+            } else {
+                applyInOrder(c, events, stats);
+            }
+            return;
+        }
+        BatchReducer.Reduced r = BatchReducer.reduce(events, keyPositions);
+        stats.reducedAway += events.size() - r.deletes().size() - r.upserts().size();
+        if (copy && r.deletes().isEmpty()) {
+            if (copyDirect) {
+                try {
+                    copyIn(c, target, r.upserts());
+                } catch (SQLException e) {
+                    if ("23505".equals(e.getSQLState())) {
+                        // A key repeated across batches: from now on merge through staging; the flush is retried.
+                        copyDirect = false;
+                        throw new SQLException("snapshot rows of " + target + " repeat a key already copied; "
+                                + "retrying through a staging table", "40001", e);
+                    }
+                    throw e;
+                }
+            } else {
+                stagedMerge(c, r.upserts());
+            }
+            stats.copied += r.upserts().size();
+            return;
+        }
+        List<String> key = schema.primaryKey();
+        List<Object[]> deletes = new ArrayList<>();
+        r.deletes().forEach(k -> deletes.add(k.values()));
+        if (deleteThenInsert) {
+            r.upserts().forEach(row -> deletes.add(RowKey.of(row.toArray(), keyPositions).values()));
+        }
+        if (!deletes.isEmpty()) {
+            batch(c, dialect.deleteByKeySql(target, key), deletes, keyPositions, true);
+            stats.deleted += r.deletes().size();
+        }
+        if (!r.upserts().isEmpty()) {
+            String sql = deleteThenInsert ? dialect.insertSql(target, columns) : dialect.upsertSql(target, columns, key);
+            batch(c, sql, r.upserts().stream().map(Row::toArray).toList(), null, false);
+            stats.upserted += r.upserts().size();
+        }
+    }
+
+    /** Binds each row (or, with {@code keysOnly}, each key tuple) and runs the statement in JDBC batches. */
+    private void batch(Connection c, String sql, List<Object[]> rows, int[] keyPositions, boolean keysOnly)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (Object[] values : rows) {
+                if (keysOnly) {
+                    for (int i = 0; i < keyPositions.length; i++) {
+                        int p = keyPositions[i];
+                        dialect.bind(ps, i + 1, schema.columns().get(p), targets[p], values[i]);
+                    }
+                } else {
+                    bindAll(ps, 1, values);
+                }
+                ps.addBatch();
+                if (++n % batchSize == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % batchSize != 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private int bindAll(PreparedStatement ps, int first, Object[] values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            dialect.bind(ps, first + i, schema.columns().get(i), targets[i], values[i]);
+        }
+        return first + values.length;
+    }
+
+    /** Tables without a primary key: every change in order, consecutive changes of one kind in one JDBC batch. */
+    private void applyInOrder(Connection c, List<ChangeEvent> events, WriteStats stats) throws SQLException {
+        String insert = dialect.insertSql(target, columns);
+        String update = dialect.updateOneMatchingSql(target, columns);
+        String delete = dialect.deleteOneMatchingSql(target, columns);
+        PreparedStatement open = null;
+        String openSql = null;
+        try {
+            for (ChangeEvent e : events) {
+                String sql = switch (e.type()) {
+                    case READ, INSERT -> insert;
+                    case UPDATE -> update;
+                    case DELETE -> delete;
+                    default -> throw new IllegalArgumentException("not a row change: " + e.type());
+                };
+                if (e.type() == ChangeType.UPDATE && e.before() == null) {
+                    throw new IllegalArgumentException("table " + schema.id() + " has no primary key and an UPDATE "
+                            + "came without its before-image, so the row to change is unknown: give the source full "
+                            + "before-images (PostgreSQL REPLICA IDENTITY FULL, MySQL binlog_row_image=FULL)");
+                }
+                if (!sql.equals(openSql)) {
+                    if (open != null) {
+                        open.executeBatch();
+                        open.close();
+                    }
+                    open = c.prepareStatement(sql);
+                    openSql = sql;
+                }
+                switch (e.type()) {
+                    case READ, INSERT -> {
+                        bindAll(open, 1, e.after().toArray());
+                        stats.upserted++;
+                    }
+                    case UPDATE -> {
+                        bindAll(open, bindAll(open, 1, e.after().toArray()), e.before().toArray());
+                        stats.upserted++;
+                    }
+                    default -> {
+                        bindAll(open, 1, e.before().toArray());
+                        stats.deleted++;
+                    }
+                }
+                open.addBatch();
+            }
+            if (open != null) {
+                open.executeBatch();
+            }
+        } finally {
+            if (open != null) {
+                open.close();
+            }
+        }
+    }
+
+    private void copyIn(Connection c, TableRef into, List<Row> rows) throws SQLException {
+        String sql = "COPY " + dialect.qualify(into) + " (" + String.join(", ",
+                columns.stream().map(dialect::quote).toList()) + ") FROM STDIN";
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            StringBuilder sb = new StringBuilder(64 * 1024);
+            for (Row row : rows) {
+                PgCopyText.appendRow(sb, row, schema.columns(), targets);
+                if (sb.length() >= 256 * 1024) {
+                    write(in, sb);
+                }
+            }
+            write(in, sb);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+    }
+
+    private static void write(CopyIn in, StringBuilder sb) throws SQLException {
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        sb.setLength(0);
+    }
+
+    /** COPY into a temporary table shaped like the target, then one INSERT ... SELECT ... ON CONFLICT. */
+    private void stagedMerge(Connection c, List<Row> rows) throws SQLException {
+        TableRef stage = new TableRef(null, "_hstream_io_stage");
+        try (Statement st = c.createStatement()) {
+            // Temporary tables live in their own schema; ON COMMIT DROP ties it to this flush's transaction.
+            st.execute("DROP TABLE IF EXISTS " + dialect.qualify(stage));
+            st.execute("CREATE TEMPORARY TABLE " + dialect.qualify(stage) + " (LIKE " + dialect.qualify(target)
+                    + " INCLUDING DEFAULTS) ON COMMIT DROP");
+        }
+        copyIn(c, stage, rows);
+        String cols = String.join(", ", columns.stream().map(dialect::quote).toList());
+        String merge = dialect.upsertSql(target, columns, schema.primaryKey());
+        // upsertSql is INSERT INTO t (cols) VALUES (...) ON CONFLICT ...; swap VALUES for the staged rows.
+        String values = " VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        merge = merge.replace(values, " SELECT " + cols + " FROM " + dialect.qualify(stage));
+        try (Statement st = c.createStatement()) {
+            st.execute(merge);
+            st.execute("DROP TABLE " + dialect.qualify(stage));
+        }
+    }
+
+    /** Counters of one flush. */
+    public static final class WriteStats {
+        public long upserted;
+        public long deleted;
+        public long copied;
+        public long reducedAway;
+    }
+}
