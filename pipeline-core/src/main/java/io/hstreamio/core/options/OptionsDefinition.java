@@ -317,12 +317,14 @@ public final class OptionsDefinition {
         return p;
     }
 
+    /** The node a JSON reader would make of this number (int when it fits), so schemas compare equal after I/O. */
+    static JsonNode number(long value) {
+        return value == (int) value ? JSON.numberNode((int) value) : JSON.numberNode(value);
+    }
+
     private static JsonNode toJson(Object value) {
-        if (value instanceof Integer i) {
-            return JSON.numberNode(i);
-        }
-        if (value instanceof Long l) {
-            return JSON.numberNode(l);
+        if (value instanceof Integer || value instanceof Long) {
+            return number(((Number) value).longValue());
         }
         if (value instanceof Boolean b) {
             return JSON.booleanNode(b);

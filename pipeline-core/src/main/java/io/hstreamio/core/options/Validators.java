@@ -96,10 +96,10 @@ public final class Validators {
         public void describe(ObjectNode property, OptionType type) {
             // Only what is narrower than the type's own range is worth saying.
             if (min != Long.MIN_VALUE && !(type == OptionType.INTEGER && min <= Integer.MIN_VALUE)) {
-                property.put("minimum", min);
+                property.set("minimum", OptionsDefinition.number(min));
             }
             if (max != Long.MAX_VALUE && !(type == OptionType.INTEGER && max >= Integer.MAX_VALUE)) {
-                property.put("maximum", max);
+                property.set("maximum", OptionsDefinition.number(max));
             }
         }
     }
