@@ -88,6 +88,25 @@ class OptionsTest {
     }
 
     @Test
+    void parsesTheConnectorSectionOfAConfigJsonAsJacksonReadsIt() throws Exception {
+        String json = """
+                {"stream":"orders","host":"db1","port":3307,"user":"root","password":"pw","database":"shop",
+                 "table":["a","b"],"snapshot":false,"buffer.batch.maxAge":1500,"server.id":12345678901,
+                 "task.error.skipStrategy":"SkipAll"}""";
+        @SuppressWarnings("unchecked")
+        Map<String, Object> raw = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
+
+        Options options = MYSQL.parse(raw);
+
+        assertThat(options.get(PORT)).isEqualTo(3307);
+        assertThat(options.get(TABLES)).containsExactly("a", "b");
+        assertThat(options.get(SNAPSHOT)).isFalse();
+        assertThat(options.get(MAX_AGE)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(options.get(SERVER_ID)).isEqualTo(12_345_678_901L);
+        assertThat(options.get(SKIP_STRATEGY)).isEqualTo(SkipStrategy.SkipAll);
+    }
+
+    @Test
     void toStringIsTheMaskedForm() {
         String text = MYSQL.parse(minimal()).toString();
         assertThat(text).isEqualTo("mysql source options {stream=orders, host=db1, user=root, password=******, "
