@@ -201,7 +201,7 @@ ensure_mariadb_root_over_tcp() {
 PG_VERSION="" PG_PORT="" PG_DIR="" PG_LOG=""
 
 find_pg_cluster() {
-  PG_VERSION="$(ls /usr/lib/postgresql | sort -n | tail -n 1)"
+  PG_VERSION="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n 1)"
   [[ -n "$PG_VERSION" ]] || die "PostgreSQL: no server under /usr/lib/postgresql; install the postgresql package"
   if ! pg_lsclusters -h | awk -v v="$PG_VERSION" '$1 == v && $2 == "main" {found=1} END {exit !found}'; then
     pg_createcluster "$PG_VERSION" main >/dev/null
