@@ -319,4 +319,7 @@ main() {
   step "done in $((SECONDS - started))s: MariaDB 127.0.0.1:$MARIADB_PORT (root), PostgreSQL 127.0.0.1:$PG_PORT (postgres), CDC enabled"
 }
 
-main "$@"
+# Sourcing (for trying single steps) defines the functions without running them.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
