@@ -5,6 +5,7 @@ import io.hstreamio.core.record.ChangeType;
 import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.record.TableSchema;
 import io.hstreamio.core.store.RecordId;
+import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.sink.dialect.MySqlDialect;
 import io.hstreamio.sink.dialect.SqlDialect;
 import io.hstreamio.sink.dialect.TableRef;
@@ -46,9 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class JdbcSinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);
 
-    /** One record as the sink receives it. */
-    public record SinkChange(String stream, RecordId id, ChangeEvent event) {}
-
     private final DataSource dataSource;
     private final SinkSettings settings;
     private final SqlDialect dialect;
@@ -57,7 +55,7 @@ public final class JdbcSinkWriter {
 
     private final Map<ShardKey, RecordId> applied = new HashMap<>();
     private final Map<ShardKey, RecordId> pendingUpTo = new HashMap<>();
-    private final List<SinkChange> pending = new ArrayList<>();
+    private final List<SinkRecord> pending = new ArrayList<>();
     /** Writers by schema fingerprint. */
     private final Map<Long, TableWriter> writers = new HashMap<>();
     private final Map<Long, SchemaPlan> plans = new LinkedHashMap<>();
@@ -93,8 +91,8 @@ public final class JdbcSinkWriter {
     }
 
     /** Buffers records not yet applied; flushes by itself when the buffer is full. */
-    public void write(List<SinkChange> records) {
-        for (SinkChange r : records) {
+    public void write(List<SinkRecord> records) {
+        for (SinkRecord r : records) {
             ShardKey shard = new ShardKey(r.stream(), r.id().shardId());
             RecordId done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             if (done != null && r.id().compareTo(done) <= 0) {
@@ -197,7 +195,7 @@ public final class JdbcSinkWriter {
     /** Row changes and truncates per source table, in stream order; transaction markers dropped. */
     private Map<TableId, List<ChangeEvent>> group() {
         Map<TableId, List<ChangeEvent>> out = new LinkedHashMap<>();
-        for (SinkChange r : pending) {
+        for (SinkRecord r : pending) {
             ChangeEvent e = r.event();
             if (e.type() == ChangeType.TRANSACTION_BEGIN || e.type() == ChangeType.TRANSACTION_END) {
                 continue;

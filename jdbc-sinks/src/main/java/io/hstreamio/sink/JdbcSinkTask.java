@@ -1,0 +1,109 @@
+package io.hstreamio.sink;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hstreamio.core.options.Options;
+import io.hstreamio.core.task.RetriableException;
+import io.hstreamio.core.task.SinkContext;
+import io.hstreamio.core.task.SinkRecord;
+import io.hstreamio.core.task.SinkTask;
+import io.hstreamio.core.task.ToolkitOptions;
+import io.hstreamio.sink.dialect.MappingOptions;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JDBC sink task: {@link #write} buffers in a {@link JdbcSinkWriter}, {@link #flush} commits the buffered changes
+ * together with the stream checkpoint they reach. {@code start}, {@code write} and {@code flush} run on the task
+ * thread; {@code stop} may come from any thread and only closes the pool (a running flush then fails and rolls back).
+ */
+final class JdbcSinkTask implements SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkTask.class);
+
+    private final JdbcSinkConnector connector;
+    private volatile HikariDataSource pool;
+    private JdbcSinkWriter writer;
+    private SinkContext context;
+    private boolean dryRun;
+
+    JdbcSinkTask(JdbcSinkConnector connector) {
+        this.connector = connector;
+    }
+
+    @Override
+    public void start(Options o, SinkContext context) {
+        this.context = context;
+        String database = o.get(JdbcSinkConnector.DATABASE);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setPoolName("sink-" + connector.name() + "-" + context.taskId());
+        cfg.setJdbcUrl(connector.jdbcUrl(o.get(JdbcSinkConnector.HOST), o.get(connector.port()), database));
+        cfg.setUsername(o.get(JdbcSinkConnector.USER));
+        o.find(JdbcSinkConnector.PASSWORD).ifPresent(cfg::setPassword);
+        cfg.setConnectionInitSql(connector.dialect().sessionInitSql());
+        cfg.setMaximumPoolSize(2);
+        cfg.setAutoCommit(true);
+        // Fail start only on bad settings; an unreachable server shows up as a retriable error on first use.
+        cfg.setInitializationFailTimeout(-1);
+
+        String schema = o.find(JdbcSinkConnector.SCHEMA)
+                .orElse(connector.dialect() instanceof io.hstreamio.sink.dialect.MySqlDialect ? database : null);
+        TableMapping mapping = new TableMapping(schema,
+                patterns(o.find(JdbcSinkConnector.TABLE_INCLUDE).orElse(List.of())),
+                patterns(o.find(JdbcSinkConnector.TABLE_EXCLUDE).orElse(List.of())),
+                TableMapping.parseRenames(o.find(JdbcSinkConnector.TABLE_MAPPING).orElse(List.of())),
+                o.find(JdbcSinkConnector.TABLE).orElse(null));
+        MappingOptions mo = new MappingOptions(o.get(JdbcSinkConnector.TINYINT1_AS_BOOLEAN),
+                o.get(JdbcSinkConnector.ENUM_MODE));
+        int batch = o.find(ToolkitOptions.BATCH_MAX_RECORDS).orElse(5000);
+        dryRun = o.get(JdbcSinkConnector.DRY_RUN);
+        SinkSettings settings = new SinkSettings(connector.dialect(), context.taskId(), mapping, mo,
+                o.get(JdbcSinkConnector.CHECKPOINT_SCHEMA), o.get(JdbcSinkConnector.CREATE_TABLES), dryRun,
+                Math.max(batch * 10, 50_000), batch, o.get(JdbcSinkConnector.COPY_THRESHOLD));
+        pool = new HikariDataSource(cfg);
+        writer = new JdbcSinkWriter(pool, settings);
+        run(writer::open);
+        LOG.info("{} sink task {} started on {}{}", connector.name(), context.taskId(), cfg.getJdbcUrl(),
+                dryRun ? " (dry run: nothing is written)" : "");
+    }
+
+    @Override
+    public void write(List<SinkRecord> records) {
+        context.metrics().recordsIn(records.size());
+        long before = writer.skipped();
+        run(() -> writer.write(records));
+        context.metrics().increment("records_already_applied", writer.skipped() - before);
+    }
+
+    @Override
+    public void flush() {
+        long before = writer.appliedRecords();
+        run(writer::flush);
+        context.metrics().delivered(writer.appliedRecords() - before, 0); // dry run: plans are logged as made
+    }
+
+    @Override
+    public void stop() {
+        HikariDataSource p = pool;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    private static List<Pattern> patterns(List<String> regexes) {
+        return regexes.stream().map(Pattern::compile).toList();
+    }
+
+    /** Maps the writer's retriable failures onto the toolkit's RetriableException. */
+    private static void run(Runnable r) {
+        try {
+            r.run();
+        } catch (SinkException e) {
+            if (e.retriable()) {
+                throw new RetriableException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}
