@@ -336,7 +336,13 @@ public final class JdbcSinkWriter {
 
     private SinkException fail(String what, SQLException e) {
         boolean retriable = dialect.isRetriable(e);
-        return new SinkException(what + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ", "
+        // pgjdbc's batch error repeats the whole statement with its values; the server's reason is the next one.
+        SQLException reason = e.getNextException() != null ? e.getNextException() : e;
+        String text = String.valueOf(reason.getMessage()).lines().findFirst().orElse("");
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "...";
+        }
+        return new SinkException(what + ": " + text + " (SQLState " + reason.getSQLState() + ", "
                 + (retriable ? "retriable" : "permanent") + ")", retriable, e);
     }
 
