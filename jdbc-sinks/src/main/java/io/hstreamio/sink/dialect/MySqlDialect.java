@@ -323,12 +323,12 @@ public final class MySqlDialect extends SqlDialect {
     }
 
     @Override
-    public String upsertSql(TableRef t, List<String> columns, List<String> key) {
+    public String upsertSql(TableRef t, List<String> columns, List<String> key, int rows) {
         List<String> rest = columns.stream().filter(c -> !key.contains(c)).toList();
         // VALUES(c) is deprecated in MySQL 8.0.20 but the row-alias form is not understood by MariaDB.
         String set = rest.isEmpty() ? quote(key.get(0)) + " = " + quote(key.get(0))
                 : rest.stream().map(c -> quote(c) + " = VALUES(" + quote(c) + ")").collect(Collectors.joining(", "));
-        return insertSql(t, columns) + " ON DUPLICATE KEY UPDATE " + set;
+        return insertSql(t, columns, rows) + " ON DUPLICATE KEY UPDATE " + set;
     }
 
     @Override

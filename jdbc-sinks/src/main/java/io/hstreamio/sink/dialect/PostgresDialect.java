@@ -267,11 +267,11 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
-    public String upsertSql(TableRef t, List<String> columns, List<String> key) {
+    public String upsertSql(TableRef t, List<String> columns, List<String> key, int rows) {
         List<String> rest = columns.stream().filter(c -> !key.contains(c)).toList();
         String action = rest.isEmpty() ? "DO NOTHING" : "DO UPDATE SET "
                 + rest.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", "));
-        return insertSql(t, columns) + " ON CONFLICT (" + list(key) + ") " + action;
+        return insertSql(t, columns, rows) + " ON CONFLICT (" + list(key) + ") " + action;
     }
 
     @Override

@@ -69,10 +69,34 @@ public abstract class SqlDialect {
     // ---- write statements ---------------------------------------------------------------------------------------
 
     /** Insert-or-replace by primary key, one row of {@code columns} as parameters in order. */
-    public abstract String upsertSql(TableRef t, List<String> columns, List<String> key);
+    public String upsertSql(TableRef t, List<String> columns, List<String> key) {
+        return upsertSql(t, columns, key, 1);
+    }
+
+    /** Insert-or-replace of {@code rows} rows (distinct keys) in one statement, parameters row after row. */
+    public abstract String upsertSql(TableRef t, List<String> columns, List<String> key, int rows);
 
     public String insertSql(TableRef t, List<String> columns) {
-        return "INSERT INTO " + qualify(t) + " (" + list(columns) + ") VALUES (" + params(columns.size()) + ")";
+        return insertSql(t, columns, 1);
+    }
+
+    /** INSERT of {@code rows} rows in one statement: one round trip and one parse instead of one per row. */
+    public String insertSql(TableRef t, List<String> columns, int rows) {
+        String tuple = "(" + params(columns.size()) + ")";
+        StringBuilder sb = new StringBuilder("INSERT INTO ").append(qualify(t)).append(" (").append(list(columns))
+                .append(") VALUES ").append(tuple);
+        for (int i = 1; i < rows; i++) {
+            sb.append(", ").append(tuple);
+        }
+        return sb.toString();
+    }
+
+    /** Deletes {@code rows} keys in one statement: parameters are the key tuples in order. */
+    public String deleteByKeysSql(TableRef t, List<String> key, int rows) {
+        String tuple = key.size() == 1 ? "?" : "(" + params(key.size()) + ")";
+        String lhs = key.size() == 1 ? quote(key.get(0)) : "(" + list(key) + ")";
+        return "DELETE FROM " + qualify(t) + " WHERE " + lhs + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(rows, tuple)) + ")";
     }
 
     /** Deletes by key: parameters are the key columns in order. */

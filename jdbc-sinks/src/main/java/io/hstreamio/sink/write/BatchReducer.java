@@ -63,6 +63,6 @@ public final class BatchReducer {
     }
 
     private static RowKey key(Row row, int[] positions) {
-        return RowKey.of(row.toArray(), positions);
+        return RowKey.of(row, positions);
     }
 }

@@ -17,10 +17,10 @@ public final class RowKey {
     }
 
     /** The values at {@code positions} of {@code row}. */
-    public static RowKey of(Object[] row, int[] positions) {
+    public static RowKey of(io.hstreamio.core.record.Row row, int[] positions) {
         Object[] v = new Object[positions.length];
         for (int i = 0; i < positions.length; i++) {
-            Object x = row[positions[i]];
+            Object x = row.get(positions[i]);
             // 1.0 and 1.00 are one key in a numeric column.
             v[i] = x instanceof BigDecimal d ? (d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros()) : x;
         }

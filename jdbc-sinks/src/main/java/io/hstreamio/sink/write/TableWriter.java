@@ -46,6 +46,7 @@ public final class TableWriter {
     private final int[] keyPositions;
     private final boolean deleteThenInsert;
     private final int batchSize;
+    static final int MAX_ROWS_PER_STATEMENT = 1000;
     private final int copyThreshold;
     /** True while the target holds nothing but snapshot rows written by COPY into an initially empty table. */
     private boolean copyDirect;
@@ -100,24 +101,27 @@ public final class TableWriter {
             }
             return;
         }
+        if (copy && copyDirect) {
+            // Snapshot rows into a table that holds only snapshot rows: keys are unique at the source, so no
+            // reduction; a repeated key makes COPY fail, and the retried flush merges through staging instead.
+            List<Row> rows = events.stream().map(ChangeEvent::after).toList();
+            try {
+                copyIn(c, target, rows);
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    copyDirect = false;
+                    throw new SQLException("snapshot rows of " + target + " repeat a key already copied; "
+                            + "retrying through a staging table", "40001", e);
+                }
+                throw e;
+            }
+            stats.copied += rows.size();
+            return;
+        }
         BatchReducer.Reduced r = BatchReducer.reduce(events, keyPositions);
         stats.reducedAway += events.size() - r.deletes().size() - r.upserts().size();
         if (copy && r.deletes().isEmpty()) {
-            if (copyDirect) {
-                try {
-                    copyIn(c, target, r.upserts());
-                } catch (SQLException e) {
-                    if ("23505".equals(e.getSQLState())) {
-                        // A key repeated across batches: from now on merge through staging; the flush is retried.
-                        copyDirect = false;
-                        throw new SQLException("snapshot rows of " + target + " repeat a key already copied; "
-                                + "retrying through a staging table", "40001", e);
-                    }
-                    throw e;
-                }
-            } else {
-                stagedMerge(c, r.upserts());
-            }
+            stagedMerge(c, r.upserts());
             stats.copied += r.upserts().size();
             return;
         }
@@ -125,42 +129,65 @@ public final class TableWriter {
         List<Object[]> deletes = new ArrayList<>();
         r.deletes().forEach(k -> deletes.add(k.values()));
         if (deleteThenInsert) {
-            r.upserts().forEach(row -> deletes.add(RowKey.of(row.toArray(), keyPositions).values()));
+            r.upserts().forEach(row -> deletes.add(RowKey.of(row, keyPositions).values()));
         }
         if (!deletes.isEmpty()) {
-            batch(c, dialect.deleteByKeySql(target, key), deletes, keyPositions, true);
+            multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
             stats.deleted += r.deletes().size();
         }
         if (!r.upserts().isEmpty()) {
-            String sql = deleteThenInsert ? dialect.insertSql(target, columns) : dialect.upsertSql(target, columns, key);
-            batch(c, sql, r.upserts().stream().map(Row::toArray).toList(), null, false);
+            List<Object[]> rows = r.upserts().stream().map(Row::toArray).toList();
+            multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
+                    : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
             stats.upserted += r.upserts().size();
         }
     }
 
-    /** Binds each row (or, with {@code keysOnly}, each key tuple) and runs the statement in JDBC batches. */
-    private void batch(Connection c, String sql, List<Object[]> rows, int[] keyPositions, boolean keysOnly)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int n = 0;
-            for (Object[] values : rows) {
-                if (keysOnly) {
-                    for (int i = 0; i < keyPositions.length; i++) {
-                        int p = keyPositions[i];
-                        dialect.bind(ps, i + 1, schema.columns().get(p), targets[p], values[i]);
+    /** Binds one tuple from parameter {@code first}; returns the next free parameter index. */
+    @FunctionalInterface
+    private interface TupleBinder {
+        int bind(PreparedStatement ps, int first, Object[] tuple) throws SQLException;
+    }
+
+    /**
+     * Runs one statement per chunk of up to {@link #MAX_ROWS_PER_STATEMENT} tuples (fewer for wide tables, to stay
+     * under PostgreSQL's 32767 parameters): one parse and one round trip per chunk instead of per row. Full chunks
+     * share one prepared statement, sent as one JDBC batch.
+     */
+    private void multiRow(Connection c, List<Object[]> tuples, java.util.function.IntFunction<String> sql,
+                          int paramsPerTuple, TupleBinder binder) throws SQLException {
+        int chunk = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, 30_000 / paramsPerTuple));
+        int full = tuples.size() / chunk;
+        if (full > 0) {
+            try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk))) {
+                for (int i = 0; i < full; i++) {
+                    int p = 1;
+                    for (Object[] t : tuples.subList(i * chunk, (i + 1) * chunk)) {
+                        p = binder.bind(ps, p, t);
                     }
-                } else {
-                    bindAll(ps, 1, values);
+                    ps.addBatch();
                 }
-                ps.addBatch();
-                if (++n % batchSize == 0) {
-                    ps.executeBatch();
-                }
-            }
-            if (n % batchSize != 0) {
                 ps.executeBatch();
             }
         }
+        int rest = tuples.size() - full * chunk;
+        if (rest > 0) {
+            try (PreparedStatement ps = c.prepareStatement(sql.apply(rest))) {
+                int p = 1;
+                for (Object[] t : tuples.subList(full * chunk, tuples.size())) {
+                    p = binder.bind(ps, p, t);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private int bindKey(PreparedStatement ps, int first, Object[] key) throws SQLException {
+        for (int i = 0; i < keyPositions.length; i++) {
+            int p = keyPositions[i];
+            dialect.bind(ps, first + i, schema.columns().get(p), targets[p], key[i]);
+        }
+        return first + keyPositions.length;
     }
 
     private int bindAll(PreparedStatement ps, int first, Object[] values) throws SQLException {
