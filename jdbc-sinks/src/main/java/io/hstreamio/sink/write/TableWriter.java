@@ -150,13 +150,13 @@ public final class TableWriter {
     }
 
     /**
-     * Runs one statement per chunk of up to {@link #MAX_ROWS_PER_STATEMENT} tuples (fewer for wide tables, to stay
-     * under PostgreSQL's 32767 parameters): one parse and one round trip per chunk instead of per row. Full chunks
-     * share one prepared statement, sent as one JDBC batch.
+     * Runs one statement per chunk of up to {@link #MAX_ROWS_PER_STATEMENT} tuples or the batch size (fewer for wide
+     * tables, to stay under PostgreSQL's 32767 parameters): one parse and one round trip per chunk instead of per
+     * row. Full chunks share one prepared statement, sent as one JDBC batch.
      */
     private void multiRow(Connection c, List<Object[]> tuples, java.util.function.IntFunction<String> sql,
                           int paramsPerTuple, TupleBinder binder) throws SQLException {
-        int chunk = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, 30_000 / paramsPerTuple));
+        int chunk = Math.max(1, Math.min(Math.min(batchSize, MAX_ROWS_PER_STATEMENT), 30_000 / paramsPerTuple));
         int full = tuples.size() / chunk;
         if (full > 0) {
             try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk))) {
