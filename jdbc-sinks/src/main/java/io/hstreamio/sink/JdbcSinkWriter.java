@@ -122,6 +122,7 @@ public final class JdbcSinkWriter {
         if (pending.isEmpty()) {
             return;
         }
+        int count = pending.size();
         boolean keepBuffer = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
@@ -138,19 +139,22 @@ public final class JdbcSinkWriter {
                 }
                 checkpoints.save(c, pendingUpTo);
                 c.commit();
-                appliedRecords += pending.size();
-                LOG.debug("Sink {} flushed {} records: {} upserted, {} deleted, {} copied, {} reduced away",
-                        settings.sinkName(), pending.size(), stats.upserted, stats.deleted, stats.copied,
+                LOG.debug("Sink {} flushed up to {}: {} upserted, {} deleted, {} copied, {} reduced away",
+                        settings.sinkName(), pendingUpTo, stats.upserted, stats.deleted, stats.copied,
                         stats.reducedAway);
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
                 throw e;
             }
+            // Committed: from here on nothing may make the caller apply these records again.
+            appliedRecords += count;
             applied.putAll(pendingUpTo);
+            pending.clear();
+            pendingUpTo.clear();
             resetDueIdentities(c);
         } catch (SQLException e) {
             keepBuffer = dialect.isRetriable(e);
-            throw fail("flush of " + pending.size() + " records into " + dialect.name() + " failed", e);
+            throw fail("flush of " + count + " records into " + dialect.name() + " failed", e);
         } catch (SinkException e) {
             keepBuffer = e.retriable();
             throw e;
@@ -325,6 +329,9 @@ public final class JdbcSinkWriter {
 
     private void truncate(Connection c, TableId table) throws SQLException {
         TableRef t = settings.mapping().route(table).orElseThrow();
+        if (writers.values().stream().noneMatch(w -> w.target().equals(t)) && !planner.tableExists(c, t)) {
+            return; // nothing written there yet
+        }
         try (Statement st = c.createStatement()) {
             // MySQL TRUNCATE commits implicitly; DELETE keeps it inside this flush's transaction.
             st.execute((dialect instanceof MySqlDialect ? "DELETE FROM " : "TRUNCATE TABLE ") + dialect.qualify(t));

@@ -101,6 +101,33 @@ class SchemaIT {
 
     @ParameterizedTest
     @EnumSource(DatabaseEngine.class)
+    void truncateAppliesInStreamOrder(DatabaseEngine engine) throws Exception {
+        TestDatabase db = DBS.database(engine);
+        SqlDialect d = Targets.dialect(db);
+        String schema = Targets.schema(db, "trunc");
+        TableSchema s = source("trunc");
+        ChangeEvent truncate = new ChangeEvent(io.hstreamio.core.record.ChangeType.TRUNCATE, s.id(), null, null,
+                null, null, null, null, "TRUNCATE trunc");
+        SinkSettings settings = new SinkSettings(d, "trunc", TableMapping.all(schema), MappingOptions.DEFAULTS,
+                Targets.schema(db, "_hstream_io"), true, false, 100_000, 1000, 1000);
+        try (HikariDataSource pool = Targets.pool(db)) {
+            JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
+            w.open();
+            w.write(Targets.records("t", 0, 1, List.of(truncate))); // nothing there yet: ignored
+            w.flush();
+            w.write(Targets.records("t", 0, 2, List.of(
+                    ChangeEvent.insert(s, Row.of(s, 1L, "a", 0, null), null, null),
+                    ChangeEvent.insert(s, Row.of(s, 2L, "b", 0, null), null, null),
+                    truncate,
+                    ChangeEvent.insert(s, Row.of(s, 3L, "c", 0, null), null, null))));
+            w.flush();
+        }
+        assertThat(db.query("SELECT " + d.quote("id") + " FROM " + d.qualify(new TableRef(schema, "trunc"))))
+                .extracting(r -> ((Number) r.values().iterator().next()).longValue()).containsExactly(3L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseEngine.class)
     void identityContinuesAfterTheSnapshot(DatabaseEngine engine) throws Exception {
         TestDatabase db = DBS.database(engine);
         SqlDialect d = Targets.dialect(db);

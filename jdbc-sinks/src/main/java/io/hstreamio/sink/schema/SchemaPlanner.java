@@ -111,6 +111,10 @@ public final class SchemaPlanner {
         }
     }
 
+    public boolean tableExists(Connection c, TableRef t) throws SQLException {
+        return !readColumns(c, t).isEmpty();
+    }
+
     /** Whether the existing table has a unique index or constraint besides its primary key. */
     public boolean hasSecondaryUniqueKey(Connection c, TableRef t) throws SQLException {
         String sql = mysql
