@@ -102,7 +102,8 @@ class ChangeSequenceIT {
                 state.remove(k);
             }
         }
-        List<Row> got = run(db, schema, events, rnd, snapshotFirst ? 10 : 1_000_000);
+        // Seed 2 starts with a snapshot whose batches may cross the COPY threshold (direct COPY or staging).
+        List<Row> got = run(db, schema, events, rnd, seed >= 2 ? 10 : 1_000_000);
         assertThat(got).containsExactlyElementsOf(state.values());
     }
 

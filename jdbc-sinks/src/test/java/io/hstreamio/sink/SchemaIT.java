@@ -99,6 +99,36 @@ class SchemaIT {
         }
     }
 
+    /** Snapshot rows that repeat copied keys: direct COPY fails, the retried flush merges through staging. */
+    @org.junit.jupiter.api.Test
+    void repeatedSnapshotKeysFallBackToStagingMerge() throws Exception {
+        TestDatabase db = DBS.postgres();
+        String schema = "staging";
+        TableSchema s = source("snap");
+        SinkSettings settings = new SinkSettings(Targets.dialect(db), "staging", TableMapping.all(schema),
+                MappingOptions.DEFAULTS, "_hstream_io", true, false, 100_000, 1000, 10);
+        List<ChangeEvent> first = new ArrayList<>();
+        List<ChangeEvent> second = new ArrayList<>();
+        for (long id = 1; id <= 20; id++) {
+            first.add(ChangeEvent.read(s, Row.of(s, id, "first", 0, null)));
+            second.add(ChangeEvent.read(s, Row.of(s, id + 15, "second", 1, null))); // 16..20 repeat
+        }
+        try (HikariDataSource pool = Targets.pool(db)) {
+            JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
+            w.open();
+            w.write(Targets.records("s", 0, 1, first));
+            w.flush();
+            w.write(Targets.records("s", 0, 100, second));
+            org.assertj.core.api.Assertions.assertThatThrownBy(w::flush).isInstanceOf(SinkException.class)
+                    .satisfies(e -> assertThat(((SinkException) e).retriable()).isTrue());
+            w.flush(); // the runner's retry: the buffer was kept
+        }
+        assertThat(((Number) db.queryValue("SELECT COUNT(*) FROM staging.snap")).longValue()).isEqualTo(35);
+        assertThat(db.query("SELECT v FROM staging.snap WHERE id BETWEEN 16 AND 35 AND v <> 'second'")).isEmpty();
+        assertThat(((Number) db.queryValue("SELECT COUNT(*) FROM staging.snap WHERE v = 'first'")).longValue())
+                .isEqualTo(15);
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseEngine.class)
     void truncateAppliesInStreamOrder(DatabaseEngine engine) throws Exception {

@@ -141,7 +141,7 @@ class SinkThroughputBench {
         String schema = Targets.schema(db, "public");
         SinkSettings settings = new SinkSettings(Targets.dialect(db), "bench-cdc", TableMapping.all(schema),
                 MappingOptions.DEFAULTS, Targets.schema(db, "_hstream_io"), true, false, 1_000_000, 5_000,
-                1_000_000);
+                Integer.getInteger("bench.copyThreshold", 1_000));
         try (HikariDataSource pool = Targets.pool(db)) {
             JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
             w.open();

@@ -120,11 +120,6 @@ public final class TableWriter {
         }
         BatchReducer.Reduced r = BatchReducer.reduce(events, keyPositions);
         stats.reducedAway += events.size() - r.deletes().size() - r.upserts().size();
-        if (copy && r.deletes().isEmpty()) {
-            stagedMerge(c, r.upserts());
-            stats.copied += r.upserts().size();
-            return;
-        }
         List<String> key = schema.primaryKey();
         List<Object[]> deletes = new ArrayList<>();
         r.deletes().forEach(k -> deletes.add(k.values()));
@@ -135,7 +130,12 @@ public final class TableWriter {
             multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
             stats.deleted += r.deletes().size();
         }
-        if (!r.upserts().isEmpty()) {
+        if (copy) {
+            // Snapshot rows into a table that already holds other rows. Only for snapshots: a temporary table per
+            // flush would churn PostgreSQL's catalog at CDC flush rates, and measured no faster than the upserts.
+            stagedMerge(c, r.upserts());
+            stats.copied += r.upserts().size();
+        } else if (!r.upserts().isEmpty()) {
             List<Object[]> rows = r.upserts().stream().map(Row::toArray).toList();
             multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
                     : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
@@ -289,7 +289,9 @@ public final class TableWriter {
         }
         copyIn(c, stage, rows);
         String cols = String.join(", ", columns.stream().map(dialect::quote).toList());
-        String merge = dialect.upsertSql(target, columns, schema.primaryKey());
+        // After delete-by-key (tables with secondary unique keys) a plain insert is what is wanted.
+        String merge = deleteThenInsert ? dialect.insertSql(target, columns)
+                : dialect.upsertSql(target, columns, schema.primaryKey());
         // upsertSql is INSERT INTO t (cols) VALUES (...) ON CONFLICT ...; swap VALUES for the staged rows.
         String values = " VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
         merge = merge.replace(values, " SELECT " + cols + " FROM " + dialect.qualify(stage));
