@@ -2,11 +2,9 @@ package io.hstreamio.cdc.internal;
 
 import io.debezium.relational.Column;
 import io.debezium.relational.Table;
-import io.debezium.relational.history.ConnectTableChangeSerializer;
 import io.debezium.relational.history.HistoryRecord;
 import io.debezium.relational.history.JsonTableChangeSerializer;
 import io.debezium.relational.history.TableChanges;
-import io.debezium.schema.SchemaNameAdjuster;
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.ChangeType;
 import io.hstreamio.core.record.ColumnSchema;
@@ -27,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -47,6 +47,9 @@ public final class RecordMapper {
     static final String TYPE_PARAM = "__debezium.source.column.type";
     static final String LENGTH_PARAM = "__debezium.source.column.length";
     static final String SCALE_PARAM = "__debezium.source.column.scale";
+    private static final String NEW_KEY_HEADER = "__debezium.newkey";
+    private static final String OLD_KEY_HEADER = "__debezium.oldkey";
+    private static final Pattern JSON_VALID = Pattern.compile("(?i)json_valid\\(`((?:[^`]|``)+)`\\)");
 
     private final Dialect dialect;
     private final String sourceName;
@@ -55,9 +58,11 @@ public final class RecordMapper {
     private final Map<Schema, TableSchema> byEnvelope = new IdentityHashMap<>();
     private final Set<String> zeroDateColumnsLogged = new HashSet<>();
     private final AtomicLong zeroDates = new AtomicLong();
-    private final ConnectTableChangeSerializer structChanges =
-            new ConnectTableChangeSerializer(SchemaNameAdjuster.NO_OP);
+    private final Map<TableId, Set<String>> jsonColumns = new HashMap<>();
     private long snapshotSequence;
+    private long[] lastBase = new long[0];
+    private long sameBaseCount;
+    private Row pendingKeyUpdate;
 
     public RecordMapper(Dialect dialect, String sourceName) {
         this.dialect = dialect;
@@ -72,15 +77,9 @@ public final class RecordMapper {
             if (changes == null || changes.isEmpty()) {
                 continue;
             }
+            String ddl = r.document().getString("ddl");
             for (TableChanges.TableChange change : serializer.deserialize(changes, true)) {
-                TableId id = tableId(change.getId());
-                if (change.getType() == TableChanges.TableChangeType.DROP) {
-                    detail.remove(id);
-                    lastEmitted.remove(id);
-                } else {
-                    detail.put(id, change.getTable());
-                    lastEmitted.put(id, fromTable(id, change.getTable()));
-                }
+                apply(change, ddl);
             }
         }
     }
@@ -90,32 +89,39 @@ public final class RecordMapper {
         return zeroDates.get();
     }
 
-    /** The events for one record, in order; empty for records that carry no change (heartbeats, tombstones). */
-    public List<ChangeEvent> map(SourceRecord record) {
+    /**
+     * What one record yields.
+     *
+     * @param events the events, in order; empty for records that carry no change (heartbeats, other tables' DDL)
+     * @param held   the record starts a change that the next record completes (the delete half of a primary-key
+     *               update); its offset must not be committed on its own
+     */
+    public record Mapped(List<ChangeEvent> events, boolean held) {
+        static final Mapped NONE = new Mapped(List.of(), false);
+    }
+
+    public Mapped map(SourceRecord record) {
         if (!(record.value() instanceof Struct value)) {
-            return List.of();
+            return Mapped.NONE;
         }
         Schema valueSchema = record.valueSchema();
         if (valueSchema.field("tableChanges") != null && valueSchema.field("ddl") != null) {
-            return schemaChanges(record, value);
+            return new Mapped(schemaChanges(record, value), false);
         }
         if (valueSchema.field("op") == null || valueSchema.field("source") == null) {
-            return List.of(); // heartbeats and transaction metadata
+            return Mapped.NONE; // heartbeats and transaction metadata
         }
         String op = value.getString("op");
         Struct source = value.getStruct("source");
         TableId table = tableId(source);
-        SourcePosition position = position(record, source);
         Instant commitTime = "r".equals(op) ? null : commitTime(source);
         String txId = transactionId(source);
+        List<ChangeEvent> out = new ArrayList<>(2);
         if ("t".equals(op)) {
-            TableSchema known = lastEmitted.get(table);
-            return List.of(new ChangeEvent(ChangeType.TRUNCATE, table, known, null, null, position, commitTime, txId,
-                    null));
+            out.add(new ChangeEvent(ChangeType.TRUNCATE, table, lastEmitted.get(table), null, null,
+                    position(record, source), commitTime, txId, null));
+            return new Mapped(out, false);
         }
-        TableSchema schema = schemaFor(table, record, valueSchema);
-        Row before = row(schema, valueSchema, value, "before");
-        Row after = row(schema, valueSchema, value, "after");
         ChangeType type = switch (op) {
             case "r" -> ChangeType.READ;
             case "c" -> ChangeType.INSERT;
@@ -124,16 +130,36 @@ public final class RecordMapper {
             default -> null;
         };
         if (type == null) {
-            return List.of(); // "m" logical decoding messages are not changes of a table
+            return Mapped.NONE; // "m": logical decoding messages are not changes of a table
         }
-        ChangeEvent event = new ChangeEvent(type, table, schema, before, after, position, commitTime, txId, null);
+        TableSchema schema = schemaFor(table, record, valueSchema);
+        Row before = row(schema, valueSchema, value, "before");
+        Row after = row(schema, valueSchema, value, "after");
+
+        // Debezium splits a primary-key update into a delete (header newkey) and an insert (header oldkey) with the
+        // same offset; they travel as one UPDATE whose before-row has the old key.
+        if (type == ChangeType.DELETE && record.headers().lastWithName(NEW_KEY_HEADER) != null) {
+            pendingKeyUpdate = before;
+            return new Mapped(List.of(), true);
+        }
+        if (pendingKeyUpdate != null) {
+            if (type == ChangeType.INSERT && record.headers().lastWithName(OLD_KEY_HEADER) != null) {
+                type = ChangeType.UPDATE;
+                before = pendingKeyUpdate;
+            } else {
+                LOG.warn("primary-key update of {} had no insert half; delivering its delete alone", table);
+                out.add(new ChangeEvent(ChangeType.DELETE, table, schema, pendingKeyUpdate, null,
+                        position(record, source), commitTime, txId, null));
+            }
+            pendingKeyUpdate = null;
+        }
         TableSchema last = lastEmitted.put(table, schema);
-        if (schema.equals(last)) {
-            return List.of(event);
+        if (!schema.equals(last)) {
+            out.add(new ChangeEvent(ChangeType.SCHEMA_CHANGE, table, schema, null, null, position(record, source),
+                    commitTime, txId, null));
         }
-        ChangeEvent shape = new ChangeEvent(ChangeType.SCHEMA_CHANGE, table, schema, null, null, position, commitTime,
-                txId, null);
-        return List.of(shape, event);
+        out.add(new ChangeEvent(type, table, schema, before, after, position(record, source), commitTime, txId, null));
+        return new Mapped(out, false);
     }
 
     private List<ChangeEvent> schemaChanges(SourceRecord record, Struct value) {
@@ -141,33 +167,72 @@ public final class RecordMapper {
         if (changes == null || changes.isEmpty()) {
             return List.of(); // CREATE DATABASE, SET ... and other statements that change no captured table
         }
-        @SuppressWarnings("unchecked")
-        TableChanges parsed = structChanges.deserialize((List<Struct>) changes, true);
+        // Debezium can only read table changes back from documents, so convert the Connect structs to one.
+        TableChanges parsed = new JsonTableChangeSerializer().deserialize(toArray(changes), true);
         Struct source = value.getStruct("source");
-        SourcePosition position = position(record, source);
         Instant commitTime = commitTime(source);
         String ddl = value.getString("ddl");
         List<ChangeEvent> out = new ArrayList<>();
         byEnvelope.clear(); // a DDL may change column detail without changing the Connect schema
         for (TableChanges.TableChange change : parsed) {
-            TableId id = tableId(change.getId());
-            TableSchema schema = null;
-            if (change.getType() == TableChanges.TableChangeType.DROP) {
-                detail.remove(id);
-                lastEmitted.remove(id);
-            } else {
-                detail.put(id, change.getTable());
-                schema = fromTable(id, change.getTable());
-                lastEmitted.put(id, schema);
-            }
-            if (change.getPreviousId() != null && !change.getPreviousId().equals(change.getId())) {
-                TableId previous = tableId(change.getPreviousId());
-                detail.remove(previous);
-                lastEmitted.remove(previous);
-            }
-            out.add(ChangeEvent.schemaChange(id, schema, ddl, position, commitTime));
+            TableSchema schema = apply(change, ddl);
+            out.add(ChangeEvent.schemaChange(tableId(change.getId()), schema, ddl, position(record, source),
+                    commitTime));
         }
         return out;
+    }
+
+    /** Records a table change; returns the table's new schema, null when it was dropped. */
+    private TableSchema apply(TableChanges.TableChange change, String ddl) {
+        TableId id = tableId(change.getId());
+        if (change.getPreviousId() != null && !change.getPreviousId().equals(change.getId())) {
+            TableId previous = tableId(change.getPreviousId());
+            detail.remove(previous);
+            lastEmitted.remove(previous);
+            jsonColumns.remove(previous);
+        }
+        if (change.getType() == TableChanges.TableChangeType.DROP) {
+            detail.remove(id);
+            lastEmitted.remove(id);
+            jsonColumns.remove(id);
+            return null;
+        }
+        if (ddl != null) {
+            // MariaDB's JSON is LONGTEXT with a json_valid check; the check is the only trace of the type.
+            Matcher m = JSON_VALID.matcher(ddl);
+            while (m.find()) {
+                jsonColumns.computeIfAbsent(id, k -> new HashSet<>()).add(m.group(1));
+            }
+        }
+        detail.put(id, change.getTable());
+        TableSchema schema = fromTable(id, change.getTable());
+        lastEmitted.put(id, schema);
+        return schema;
+    }
+
+    private static io.debezium.document.Array toArray(List<?> list) {
+        io.debezium.document.Array out = io.debezium.document.Array.create();
+        for (Object o : list) {
+            out.add(io.debezium.document.Value.create(toDocumentValue(o)));
+        }
+        return out;
+    }
+
+    private static Object toDocumentValue(Object o) {
+        if (o instanceof Struct s) {
+            io.debezium.document.Document d = io.debezium.document.Document.create();
+            for (Field f : s.schema().fields()) {
+                Object v = s.get(f);
+                if (v != null) {
+                    d.set(f.name(), toDocumentValue(v));
+                }
+            }
+            return d;
+        }
+        if (o instanceof List<?> l) {
+            return toArray(l);
+        }
+        return o;
     }
 
     private TableSchema schemaFor(TableId table, SourceRecord record, Schema envelope) {
@@ -180,7 +245,7 @@ public final class RecordMapper {
         List<ColumnSchema> columns = new ArrayList<>(rowSchema.fields().size());
         for (Field f : rowSchema.fields()) {
             Column c = known == null ? null : known.columnWithName(f.name());
-            columns.add(c != null ? fromColumn(c) : fromConnect(f));
+            columns.add(c != null ? fromColumn(table, c) : fromConnect(f));
         }
         List<String> pk;
         if (known != null) {
@@ -235,19 +300,21 @@ public final class RecordMapper {
     private TableSchema fromTable(TableId id, Table table) {
         List<ColumnSchema> columns = new ArrayList<>();
         for (Column c : table.columns()) {
-            columns.add(fromColumn(c));
+            columns.add(fromColumn(id, c));
         }
         return new TableSchema(id, columns, table.primaryKeyColumnNames());
     }
 
-    private ColumnSchema fromColumn(Column c) {
+    private ColumnSchema fromColumn(TableId table, Column c) {
         Integer length = c.length() >= 0 ? c.length() : null;
-        LogicalType type = dialect.isBinlog() ? SourceTypes.fromBinlogTypeName(c.typeName(), length) : null;
+        boolean json = jsonColumns.getOrDefault(table, Set.of()).contains(c.name());
+        LogicalType type = json ? LogicalType.JSON
+                : dialect.isBinlog() ? SourceTypes.fromBinlogTypeName(c.typeName(), length) : null;
         if (type == null) {
             type = LogicalType.STRING;
         }
         ColumnSchema.Builder b = sized(ColumnSchema.builder(c.name(), type), type, length, c.scale().orElse(null))
-                .sourceType(c.typeName())
+                .sourceType(json ? "JSON" : c.typeName())
                 .unsigned(c.typeName() != null && c.typeName().toUpperCase().contains("UNSIGNED"))
                 .nullable(c.isOptional())
                 .charset(c.typeUsesCharset() ? c.charsetName() : null)
@@ -360,7 +427,17 @@ public final class RecordMapper {
                     ? new long[] {0, 0, ++snapshotSequence}
                     : new long[] {number(strings.get("lsn_commit")), number(strings.get("lsn")), 0};
         }
-        return new SourcePosition(sourceName, order, strings);
+        // Several events can share one offset (a primary-key update, a synthesized schema change before its row):
+        // a trailing counter keeps every event's order distinct and increasing.
+        if (!Arrays.equals(order, lastBase)) {
+            lastBase = order;
+            sameBaseCount = 0;
+        } else {
+            sameBaseCount++;
+        }
+        long[] unique = Arrays.copyOf(order, order.length + 1);
+        unique[order.length] = sameBaseCount;
+        return new SourcePosition(sourceName, unique, strings);
     }
 
     private static boolean isSnapshot(Map<String, ?> offset, Struct source) {
