@@ -1,0 +1,4 @@
+package io.hstreamio.core.task;
+
+/** A sink task's context. */
+public interface SinkContext extends TaskContext {}
