@@ -32,7 +32,7 @@ class ExploreIT {
             CdcConfig cfg = new CdcConfig("explore-" + db, "mariadb", "127.0.0.1", 3306, "root", "", db,
                     List.of("t"), null, null, null, "initial", Map.of());
             try (DebeziumCapture cap = new DebeziumCapture(cfg.name(), Dialect.MARIADB,
-                    EngineProperties.of(cfg, Dialect.MARIADB, "x"), store, 4)) {
+                    EngineProperties.of(cfg, Dialect.MARIADB), store, 4)) {
                 cap.start();
                 List<ChangeEvent> all = new ArrayList<>();
                 long end = System.currentTimeMillis() + 20000;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 public final class EngineProperties {
     private EngineProperties() {}
 
-    public static Properties of(CdcConfig c, Dialect dialect, String kvId) {
+    /** The key/value store registration is added by {@link DebeziumCapture#start}. */
+    public static Properties of(CdcConfig c, Dialect dialect) {
         Properties p = new Properties();
         p.setProperty("name", c.name());
         p.setProperty("connector.class", dialect.connectorClass());
@@ -27,7 +28,6 @@ public final class EngineProperties {
 
         // State: offsets and schema history in the task's key/value store, nothing beside it.
         p.setProperty("offset.storage", KvOffsetBackingStore.class.getName());
-        p.setProperty(KvRegistry.ID_PROPERTY, kvId);
         p.setProperty("offset.flush.interval.ms", "0"); // offsets are only marked once durable, so flush at once
         p.setProperty("offset.flush.timeout.ms", "10000");
 
@@ -56,7 +56,6 @@ public final class EngineProperties {
             p.setProperty("bigint.unsigned.handling.mode", "precise");
             p.setProperty("include.schema.changes", "true");
             p.setProperty("schema.history.internal", KvSchemaHistory.class.getName());
-            p.setProperty("schema.history.internal." + KvRegistry.ID_PROPERTY, kvId);
             p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
             if (c.database() != null && !c.database().isBlank()) {
                 p.setProperty("database.include.list", Pattern.quote(c.database()));

@@ -1,0 +1,82 @@
+package io.hstreamio.cdc;
+
+import io.hstreamio.cdc.internal.DebeziumCapture;
+import io.hstreamio.cdc.internal.Dialect;
+import io.hstreamio.cdc.internal.EngineProperties;
+import io.hstreamio.cdc.internal.Preflight;
+import io.hstreamio.core.options.Options;
+import io.hstreamio.core.record.ChangeEvent;
+import io.hstreamio.core.record.SourcePosition;
+import io.hstreamio.core.task.SourceContext;
+import io.hstreamio.core.task.SourceTask;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A CDC source task: one Debezium engine whose offsets and schema history live in the task's key/value store.
+ *
+ * <p>Threads as {@link SourceTask} says: {@code start}, {@code poll} and {@code committed} on the task thread,
+ * {@code stop} from any thread. The engine has its own thread inside {@link DebeziumCapture}.
+ *
+ * <p>Resuming: Debezium's own offsets in the key/value store are the resume point; they advance only through
+ * {@link #committed}, so they never run ahead of the stream.
+ */
+public final class CdcSourceTask implements SourceTask {
+    private static final Logger LOG = LoggerFactory.getLogger(CdcSourceTask.class);
+    private static final Duration POLL_WAIT = Duration.ofMillis(500);
+    static final String ZERO_DATES_METRIC = "zero_dates";
+
+    private final String kind;
+    private volatile DebeziumCapture capture;
+    private SourceContext context;
+    private long zeroDatesReported;
+
+    CdcSourceTask(String kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public void start(Options options, SourceContext context) throws Exception {
+        this.context = context;
+        CdcConfig config = CdcOptions.toConfig(context.taskId(), kind, options);
+        Dialect dialect = Preflight.check(config);
+        LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
+        DebeziumCapture c = new DebeziumCapture(config.name(), dialect,
+                EngineProperties.of(config, dialect), context.state(), 4);
+        capture = c;
+        c.start();
+    }
+
+    @Override
+    public List<ChangeEvent> poll() throws Exception {
+        List<ChangeEvent> events = capture.poll(POLL_WAIT);
+        if (!events.isEmpty()) {
+            context.metrics().recordsIn(events.size());
+        }
+        long zero = capture.zeroDates();
+        if (zero > zeroDatesReported) {
+            context.metrics().increment(ZERO_DATES_METRIC, zero - zeroDatesReported);
+            zeroDatesReported = zero;
+        }
+        return events;
+    }
+
+    @Override
+    public void committed(SourcePosition position) {
+        try {
+            capture.committed(position);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() {
+        DebeziumCapture c = capture;
+        if (c != null) {
+            c.stop();
+        }
+    }
+}
