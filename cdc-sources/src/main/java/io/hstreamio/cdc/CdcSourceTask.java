@@ -27,11 +27,21 @@ public final class CdcSourceTask implements SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(CdcSourceTask.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(500);
     static final String ZERO_DATES_METRIC = "zero_dates";
+    /** The binlog client logs through java.util.logging; route just that logger to SLF4J (kept to stay configured). */
+    private static final java.util.logging.Logger BINLOG_CLIENT_LOG = bridge("com.github.shyiko.mysql.binlog");
 
     private final String kind;
     private volatile DebeziumCapture capture;
     private SourceContext context;
     private long zeroDatesReported;
+    private volatile Dialect dialect;
+
+    private static java.util.logging.Logger bridge(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setUseParentHandlers(false);
+        l.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+        return l;
+    }
 
     CdcSourceTask(String kind) {
         this.kind = kind;
@@ -41,12 +51,17 @@ public final class CdcSourceTask implements SourceTask {
     public void start(Options options, SourceContext context) throws Exception {
         this.context = context;
         CdcConfig config = CdcOptions.toConfig(context.taskId(), kind, options);
-        Dialect dialect = Preflight.check(config);
+        dialect = Preflight.check(config);
         LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
         DebeziumCapture c = new DebeziumCapture(config.name(), dialect,
                 EngineProperties.of(config, dialect), context.state(), 4);
         capture = c;
         c.start();
+    }
+
+    /** The dialect chosen at start (a {@code mysql} source on MariaDB reads it as MariaDB); null before start. */
+    Dialect dialect() {
+        return dialect;
     }
 
     @Override
