@@ -258,6 +258,34 @@ class MariaDbSourceIT {
         }
     }
 
+    @Test
+    void offsetsAdvanceOnlyWithCommitsSoAnUnacknowledgedBatchIsDeliveredAgain() throws Exception {
+        TestDatabase db = DBS.mariadb();
+        db.execute("CREATE TABLE acked (id INT PRIMARY KEY)", "INSERT INTO acked VALUES (0)");
+        var state = new InMemoryKeyValueStore();
+        String taskId = "acked-" + db.name();
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options("mariadb", db, "acked", "initial"),
+                taskId, state)) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(0));
+            for (int i = 1; i <= 10; i++) {
+                db.execute("INSERT INTO acked VALUES (" + i + ")");
+            }
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(10));
+            h.stopCommitting(); // from here on the stream never confirms: these rows are not durable
+            for (int i = 11; i <= 20; i++) {
+                db.execute("INSERT INTO acked VALUES (" + i + ")");
+            }
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(20));
+        }
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options("mariadb", db, "acked", "initial"),
+                taskId, state)) {
+            db.execute("INSERT INTO acked VALUES (21)");
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(21));
+            assertThat(rowIds(h.events())).as("exactly the unacknowledged rows again, then the new one")
+                    .isEqualTo(IntStream.rangeClosed(11, 21).boxed().toList());
+        }
+    }
+
     private static boolean waitFor(TaskHarness h, int id) {
         try {
             await().atMost(Duration.ofSeconds(2)).until(() -> rowIds(h.events()).contains(id));
