@@ -92,7 +92,7 @@ class MariaDbSourceIT {
         cols.add(new Col("c_set", "SET('x','y','z')", "'z,x'", List.of("x", "z")));
         cols.add(new Col("c_json", "JSON", "'{\"k\": [1, 2.50, \"v\"]}'", new JsonText("{\"k\": [1, 2.50, \"v\"]}")));
         cols.add(new Col("c_geom", "GEOMETRY", "ST_GeomFromText('POINT(1 2)', 4326)", new Geometry(4326, point)));
-        cols.add(new Col("c_null", "VARCHAR(10) NULL", "NULL", null));
+        cols.add(new Col("c_null", "VARCHAR(10) NULL DEFAULT 'dflt'", "NULL", null));
         return cols;
     }
 
@@ -283,6 +283,51 @@ class MariaDbSourceIT {
             await().atMost(WAIT).until(() -> rowIds(h.events()).contains(21));
             assertThat(rowIds(h.events())).as("exactly the unacknowledged rows again, then the new one")
                     .isEqualTo(IntStream.rangeClosed(11, 21).boxed().toList());
+        }
+    }
+
+    @Test
+    void zeroDatesInNotNullColumnsArriveAsNullAndAreCounted() throws Exception {
+        TestDatabase db = DBS.mariadb();
+        db.execute("SET SESSION sql_mode = ''",
+                "CREATE TABLE zero (id INT PRIMARY KEY, d DATE NOT NULL DEFAULT '2000-01-01', "
+                        + "dt DATETIME(6) NOT NULL DEFAULT '2000-01-01 00:00:00', "
+                        + "ts TIMESTAMP(3) NOT NULL DEFAULT '2000-01-01 00:00:00', dn DATETIME NULL)");
+        String zeros = "'0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00'";
+        String real = "'2024-02-29', '2024-02-29 01:02:03.000004', '2024-02-29 01:02:03.004', '2024-02-29 01:02:03'";
+        try (var c = db.open(); var s = c.createStatement()) {
+            s.execute("SET SESSION sql_mode = ''");
+            s.execute("SET time_zone = '+00:00'");
+            s.execute("INSERT INTO zero VALUES (1, " + zeros + "), (2, " + real + ")"); // read by the snapshot
+        }
+        var state = new InMemoryKeyValueStore();
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options("mariadb", db, "zero", "initial"),
+                "zero-" + db.name(), state)) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(2));
+            try (var c = db.open(); var s = c.createStatement()) {
+                s.execute("SET SESSION sql_mode = ''");
+                s.execute("SET time_zone = '+00:00'");
+                s.execute("INSERT INTO zero VALUES (3, " + zeros + "), (4, " + real + ")"); // streamed
+            }
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(4));
+            List<ChangeEvent> rows = h.events().stream().filter(e -> e.after() != null).toList();
+            List<Object> realValues = java.util.Arrays.asList(LocalDate.of(2024, 2, 29),
+                    LocalDateTime.of(2024, 2, 29, 1, 2, 3, 4000), Instant.parse("2024-02-29T01:02:03.004Z"),
+                    LocalDateTime.of(2024, 2, 29, 1, 2, 3));
+            for (ChangeEvent e : rows) {
+                List<Object> values = java.util.Arrays.asList(e.after().toArray()).subList(1, 5);
+                int id = (Integer) e.after().get(0);
+                if (id % 2 == 1) {
+                    assertThat(values).as("zero dates of row %d (%s)", id, e.type()).containsOnlyNulls();
+                } else {
+                    assertThat(values).as("row %d (%s)", id, e.type()).isEqualTo(realValues);
+                }
+            }
+            assertThat(rows).extracting(ChangeEvent::type).containsExactly(ChangeType.READ, ChangeType.READ,
+                    ChangeType.INSERT, ChangeType.INSERT);
+            assertThat(rows.get(0).schema().column("dt").nullable()).isFalse();
+            // three NOT NULL zero dates per zero row; the nullable column's zero is not distinguishable from NULL
+            await().atMost(WAIT).until(() -> h.metrics().snapshot().getOrDefault("zero_dates", 0L) == 6L);
         }
     }
 

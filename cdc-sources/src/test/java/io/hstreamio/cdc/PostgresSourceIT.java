@@ -71,7 +71,7 @@ class PostgresSourceIT {
                 UUID.fromString("6f1c2b9e-3a4d-4e5f-8a9b-0c1d2e3f4a5b")));
         cols.add(new Col("c_json", "json", "'{\"k\": [1, 2.50, \"v\"]}'", new JsonText("{\"k\": [1, 2.50, \"v\"]}")));
         cols.add(new Col("c_bit", "bit(10)", "B'1000000001'", BitString.parse("1000000001")));
-        cols.add(new Col("c_null", "text", "NULL", null));
+        cols.add(new Col("c_null", "text DEFAULT 'dflt'", "NULL", null));
         return cols;
     }
 

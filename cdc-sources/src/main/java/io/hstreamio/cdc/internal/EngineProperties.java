@@ -54,6 +54,8 @@ public final class EngineProperties {
         if (dialect.isBinlog()) {
             p.setProperty("database.server.id", Long.toString(serverId(c.name())));
             p.setProperty("bigint.unsigned.handling.mode", "precise");
+            p.setProperty("converters", "zerodate");
+            p.setProperty("zerodate.type", ZeroDateConverter.class.getName());
             p.setProperty("include.schema.changes", "true");
             p.setProperty("schema.history.internal", KvSchemaHistory.class.getName());
             p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");

@@ -274,7 +274,7 @@ public final class RecordMapper {
         for (int i = 0; i < values.length; i++) {
             Field f = fields.get(i);
             ColumnSchema c = schema.columns().get(i);
-            Object raw = s.get(f);
+            Object raw = s.getWithoutDefault(f.name()); // get() would swap a NULL for the schema default
             values[i] = ValueDecoder.decode(c.type(), f.schema(), raw,
                     c.type() == LogicalType.BITS ? c.length() : null);
             if (raw == null && !c.nullable() && isTemporal(c.type())) {

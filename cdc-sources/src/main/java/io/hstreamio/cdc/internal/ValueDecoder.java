@@ -45,6 +45,15 @@ final class ValueDecoder {
             return null;
         }
         String name = schema.name();
+        if (ZeroDateConverter.SCHEMA_NAME.equals(name)) {
+            String text = value.toString();
+            return switch (type) {
+                case DATE -> LocalDate.parse(text);
+                case TIMESTAMP -> LocalDateTime.parse(text);
+                case TIMESTAMP_TZ -> Instant.parse(text);
+                default -> throw new IllegalArgumentException("temporal text for a " + type + " column");
+            };
+        }
         return switch (type) {
             case BOOLEAN -> value instanceof Boolean b ? b : bitsAsBoolean(value);
             case INT32 -> ((Number) value).intValue();
@@ -201,7 +210,7 @@ final class ValueDecoder {
         if (value instanceof Struct s) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             for (Field f : s.schema().fields()) {
-                m.put(f.name(), plain(s.get(f)));
+                m.put(f.name(), plain(s.getWithoutDefault(f.name())));
             }
             return m;
         }
