@@ -211,10 +211,12 @@ public final class DebeziumCapture implements AutoCloseable {
         if (t == null) {
             return;
         }
-        if (t instanceof Exception e) {
-            throw e;
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        throw new IllegalStateException("CDC engine '" + name + "' failed: " + t, t);
+        // One line that names the source and the root cause; the whole chain stays attached.
+        throw new Exception("CDC source '" + name + "' stopped: " + root.getMessage(), t);
     }
 
     /** Zero dates delivered as null so far. */

@@ -115,10 +115,32 @@ public final class Preflight {
                 requireExists(conn, "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                         parts, "table '" + parts[0] + "." + parts[1] + "' not found in database '" + c.database()
                                 + "' on " + where + ": check the table option");
+                requireReplicaIdentity(conn, parts, where);
             }
             return Dialect.POSTGRESQL;
         } catch (SQLException e) {
             throw new PreflightException("CONNECTION", "cannot check " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A published table without a primary key and with the default replica identity makes PostgreSQL refuse every
+     * UPDATE and DELETE on it, and would give a sink no before-image to match rows with.
+     */
+    private static void requireReplicaIdentity(Connection conn, String[] table, String where)
+            throws SQLException, PreflightException {
+        String sql = "SELECT c.relreplident, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, table[0]);
+            ps.setString(2, table[1]);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && "d".equals(rs.getString(1)) && !rs.getBoolean(2)) {
+                    throw new PreflightException("REPLICA_IDENTITY", "table '" + table[0] + "." + table[1] + "' on "
+                            + where + " has no primary key, so once published PostgreSQL would refuse its UPDATEs and"
+                            + " DELETEs: ALTER TABLE " + table[0] + "." + table[1] + " REPLICA IDENTITY FULL", null);
+                }
+            }
         }
     }
 
