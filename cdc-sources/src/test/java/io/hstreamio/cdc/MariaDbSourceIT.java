@@ -255,6 +255,8 @@ class MariaDbSourceIT {
             List<Integer> ids = rowIds(h.events());
             assertThat(ids).as("the second run continues exactly after the committed position")
                     .isEqualTo(IntStream.rangeClosed(51, 101).boxed().toList());
+            assertThat(h.events()).as("the shape is known from the stored schema history: not announced again")
+                    .noneMatch(e -> e.type() == ChangeType.SCHEMA_CHANGE);
         }
     }
 

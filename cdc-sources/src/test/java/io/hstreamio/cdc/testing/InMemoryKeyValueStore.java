@@ -11,6 +11,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryKeyValueStore implements KeyValueStore {
     private final ConcurrentSkipListMap<String, byte[]> map = new ConcurrentSkipListMap<>();
 
+    /** An independent copy of the current contents. */
+    public InMemoryKeyValueStore copy() {
+        InMemoryKeyValueStore c = new InMemoryKeyValueStore();
+        c.map.putAll(map);
+        return c;
+    }
+
     @Override
     public Optional<byte[]> get(String key) {
         byte[] v = map.get(key);

@@ -26,6 +26,9 @@ public final class TaskHarness implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean commit = true;
     private volatile SourcePosition lastCommitted;
+    private volatile long eventCount;
+    private volatile long firstEventNanos;
+    private volatile long lastEventNanos;
 
     public TaskHarness(SourceTask task, Options options, String taskId, KeyValueStore state) {
         this.task = task;
@@ -73,6 +76,12 @@ public final class TaskHarness implements AutoCloseable {
                 synchronized (events) {
                     events.addAll(batch);
                 }
+                long now = System.nanoTime();
+                if (eventCount == 0) {
+                    firstEventNanos = now;
+                }
+                lastEventNanos = now;
+                eventCount += batch.size();
                 if (commit) {
                     SourcePosition last = batch.get(batch.size() - 1).position();
                     task.committed(last);
@@ -94,6 +103,16 @@ public final class TaskHarness implements AutoCloseable {
         synchronized (events) {
             return List.copyOf(events);
         }
+    }
+
+    public long eventCount() {
+        rethrow();
+        return eventCount;
+    }
+
+    /** Nanoseconds from the first batch to the last one received so far. */
+    public long activeNanos() {
+        return lastEventNanos - firstEventNanos;
     }
 
     public Throwable failure() {
