@@ -294,9 +294,10 @@ class MariaDbSourceIT {
         db.execute("SET SESSION sql_mode = ''",
                 "CREATE TABLE zero (id INT PRIMARY KEY, d DATE NOT NULL DEFAULT '2000-01-01', "
                         + "dt DATETIME(6) NOT NULL DEFAULT '2000-01-01 00:00:00', "
-                        + "ts TIMESTAMP(3) NOT NULL DEFAULT '2000-01-01 00:00:00', dn DATETIME NULL)");
-        String zeros = "'0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00'";
-        String real = "'2024-02-29', '2024-02-29 01:02:03.000004', '2024-02-29 01:02:03.004', '2024-02-29 01:02:03'";
+                        + "ts TIMESTAMP(3) NOT NULL DEFAULT '2000-01-01 00:00:00', dn DATETIME NULL, tn TIMESTAMP(3) NULL)");
+        String zeros = "'0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', NULL";
+        String real = "'2024-02-29', '2024-02-29 01:02:03.000004', '2024-02-29 01:02:03.004', '2024-02-29 01:02:03',"
+                + " '2024-02-29 01:02:03.004'";
         try (var c = db.open(); var s = c.createStatement()) {
             s.execute("SET SESSION sql_mode = ''");
             s.execute("SET time_zone = '+00:00'");
@@ -315,9 +316,9 @@ class MariaDbSourceIT {
             List<ChangeEvent> rows = h.events().stream().filter(e -> e.after() != null).toList();
             List<Object> realValues = java.util.Arrays.asList(LocalDate.of(2024, 2, 29),
                     LocalDateTime.of(2024, 2, 29, 1, 2, 3, 4000), Instant.parse("2024-02-29T01:02:03.004Z"),
-                    LocalDateTime.of(2024, 2, 29, 1, 2, 3));
+                    LocalDateTime.of(2024, 2, 29, 1, 2, 3), Instant.parse("2024-02-29T01:02:03.004Z"));
             for (ChangeEvent e : rows) {
-                List<Object> values = java.util.Arrays.asList(e.after().toArray()).subList(1, 5);
+                List<Object> values = java.util.Arrays.asList(e.after().toArray()).subList(1, 6);
                 int id = (Integer) e.after().get(0);
                 if (id % 2 == 1) {
                     assertThat(values).as("zero dates of row %d (%s)", id, e.type()).containsOnlyNulls();

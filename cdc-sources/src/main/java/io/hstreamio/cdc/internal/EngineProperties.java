@@ -62,7 +62,13 @@ public final class EngineProperties {
             if (c.database() != null && !c.database().isBlank()) {
                 p.setProperty("database.include.list", Pattern.quote(c.database()));
             }
-            if (c.serverTimeZone() != null && !c.serverTimeZone().isBlank()) {
+            if (dialect == Dialect.MARIADB) {
+                // The MariaDB driver otherwise names the JVM's zone as session zone, which a server without time
+                // zone tables refuses ("Setting configured timezone 'auto' fail"). A UTC session is always known,
+                // and TIMESTAMP values are instants, so their reading does not depend on the session zone.
+                p.setProperty("database.timezone", "+00:00");
+                p.setProperty("zerodate." + ZeroDateConverter.SESSION_ZONE, "+00:00");
+            } else if (c.serverTimeZone() != null && !c.serverTimeZone().isBlank()) {
                 p.setProperty("database.connectionTimeZone", c.serverTimeZone());
             }
         } else {

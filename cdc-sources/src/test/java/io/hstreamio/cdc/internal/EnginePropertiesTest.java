@@ -36,7 +36,7 @@ class EnginePropertiesTest {
         assertThat(include).anyMatch(x -> x.matcher("shop.audit_2024").matches());
         assertThat(include).noneMatch(x -> x.matcher("shopXorders").matches());
         assertThat(p.getProperty("table.exclude.list")).isEqualTo("shop\\.tmp");
-        assertThat(p.getProperty("database.connectionTimeZone")).isEqualTo("UTC");
+        assertThat(p.getProperty("database.timezone")).isEqualTo("+00:00");
         assertThat(p.getProperty("decimal.handling.mode")).isEqualTo("precise");
         assertThat(p.getProperty("bigint.unsigned.handling.mode")).isEqualTo("precise");
         assertThat(Long.parseLong(p.getProperty("database.server.id"))).isGreaterThanOrEqualTo(100_000L);
