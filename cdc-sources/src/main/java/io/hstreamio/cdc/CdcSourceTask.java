@@ -2,7 +2,6 @@ package io.hstreamio.cdc;
 
 import io.hstreamio.cdc.internal.DebeziumCapture;
 import io.hstreamio.cdc.internal.Dialect;
-import io.hstreamio.cdc.internal.EngineProperties;
 import io.hstreamio.cdc.internal.Preflight;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
@@ -53,8 +52,7 @@ public final class CdcSourceTask implements SourceTask {
         CdcConfig config = CdcOptions.toConfig(context.taskId(), kind, options);
         dialect = Preflight.check(config);
         LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
-        DebeziumCapture c = new DebeziumCapture(config.name(), dialect,
-                EngineProperties.of(config, dialect), context.state(), 4);
+        DebeziumCapture c = DebeziumCapture.forConfig(config, dialect, context.state());
         capture = c;
         c.start();
     }

@@ -72,11 +72,23 @@ public final class DebeziumCapture implements AutoCloseable {
      * @param queueBatches how many Debezium batches may wait for the task thread
      */
     public DebeziumCapture(String name, Dialect dialect, Properties properties, KeyValueStore state, int queueBatches) {
+        this(name, dialect, properties, state, queueBatches, ColumnExtras.NONE);
+    }
+
+    /** @param extras column detail the records lack (see {@link #forConfig}) */
+    public DebeziumCapture(String name, Dialect dialect, Properties properties, KeyValueStore state, int queueBatches,
+            ColumnExtras extras) {
         this.name = name;
         this.properties = properties;
         this.state = state;
-        this.mapper = new RecordMapper(dialect, name);
+        this.mapper = new RecordMapper(dialect, name, extras);
         this.queue = new ArrayBlockingQueue<>(queueBatches);
+    }
+
+    /** A capture for a source configuration, with the column detail lookup its dialect needs. */
+    public static DebeziumCapture forConfig(io.hstreamio.cdc.CdcConfig config, Dialect dialect, KeyValueStore state) {
+        return new DebeziumCapture(config.name(), dialect, EngineProperties.of(config, dialect), state, 4,
+                dialect == Dialect.POSTGRESQL ? new PostgresColumnExtras(config) : ColumnExtras.NONE);
     }
 
     /** Registers the store, recovers schema detail and starts the engine thread; returns at once. */

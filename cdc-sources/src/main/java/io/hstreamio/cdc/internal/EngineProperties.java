@@ -39,6 +39,9 @@ public final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("snapshot.mode", c.snapshotMode());
         p.setProperty("errors.max.retries", "3");
+        // Heartbeats carry the current log position while captured tables are idle, so stored offsets keep up:
+        // a PostgreSQL slot then releases WAL, and a binlog position does not age into a purged file.
+        p.setProperty("heartbeat.interval.ms", "10000");
 
         List<String> include = new ArrayList<>(c.tableIncludeList());
         for (String t : c.tables()) {
@@ -80,7 +83,6 @@ public final class EngineProperties {
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("skipped.operations", "none");
             p.setProperty("interval.handling.mode", "string");
-            p.setProperty("heartbeat.interval.ms", "10000");
         }
         c.extra().forEach(p::setProperty);
         return p;

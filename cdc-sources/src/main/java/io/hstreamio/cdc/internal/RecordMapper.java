@@ -64,9 +64,16 @@ public final class RecordMapper {
     private long sameBaseCount;
     private Row pendingKeyUpdate;
 
+    private final ColumnExtras extras;
+
     public RecordMapper(Dialect dialect, String sourceName) {
+        this(dialect, sourceName, ColumnExtras.NONE);
+    }
+
+    public RecordMapper(Dialect dialect, String sourceName, ColumnExtras extras) {
         this.dialect = dialect;
         this.sourceName = sourceName;
+        this.extras = extras;
     }
 
     /** Learns the tables' column detail from stored schema history, so a restart emits the same schemas. */
@@ -243,9 +250,10 @@ public final class RecordMapper {
         Table known = detail.get(table);
         Schema rowSchema = envelope.field("after").schema();
         List<ColumnSchema> columns = new ArrayList<>(rowSchema.fields().size());
+        Map<String, ColumnExtras.Extra> extra = known == null ? extras.of(table) : Map.of();
         for (Field f : rowSchema.fields()) {
             Column c = known == null ? null : known.columnWithName(f.name());
-            columns.add(c != null ? fromColumn(table, c) : fromConnect(f));
+            columns.add(c != null ? fromColumn(table, c) : fromConnect(f, extra.get(f.name())));
         }
         List<String> pk;
         if (known != null) {
@@ -324,7 +332,7 @@ public final class RecordMapper {
         return b.build();
     }
 
-    private ColumnSchema fromConnect(Field f) {
+    private ColumnSchema fromConnect(Field f, ColumnExtras.Extra extra) {
         Schema s = f.schema();
         Map<String, String> p = s.parameters() == null ? Map.of() : s.parameters();
         String typeName = p.get(TYPE_PARAM);
@@ -340,6 +348,9 @@ public final class RecordMapper {
                 .unsigned(typeName != null && typeName.toUpperCase().contains("UNSIGNED"))
                 .nullable(s.isOptional())
                 .enumValues(enumValues)
+                .defaultValue(extra == null ? null : extra.defaultValue())
+                .autoIncrement(extra != null && extra.autoIncrement())
+                .charset(extra == null ? null : extra.charset())
                 .build();
     }
 
