@@ -8,63 +8,70 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.AlphaChars;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.NumericChars;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
+import io.hstreamio.core.testing.RandomCases;
+import org.junit.jupiter.api.Test;
 
 /** Properties over many generated values: conversions, the raw() round trip, and that secrets never leak. */
 class OptionsPropertiesTest {
 
-    @Property
-    void everyIntParsesFromNumberAndFromText(@ForAll int value) {
+    @Test
+    void everyIntParsesFromNumberAndFromText() {
         OptionDef<Integer> def = OptionDef.integer("n").build();
-        assertThat(def.convert(value)).isEqualTo(value);
-        assertThat(def.convert(Integer.toString(value))).isEqualTo(value);
-        assertThat(def.convert((long) value)).isEqualTo(value);
+        RandomCases.forAll(gen -> {
+            int value = gen.anyInt();
+            assertThat(def.convert(value)).isEqualTo(value);
+            assertThat(def.convert(Integer.toString(value))).isEqualTo(value);
+            assertThat(def.convert((long) value)).isEqualTo(value);
+        });
     }
 
-    @Property
-    void integersBeyondIntRangeAreRejected(@ForAll long value) {
+    @Test
+    void integersBeyondIntRangeAreRejected() {
         OptionsDefinition def = OptionsDefinition.builder("c").add(OptionDef.integer("n").build()).build();
+        RandomCases.forAll(gen -> {
+        long value = gen.anyLong();
         if (value == (int) value) {
             assertThat(def.parse(Map.of("n", value)).raw()).containsEntry("n", (int) value);
         } else {
             assertThat(catchThrowableOfType(OptionException.class, () -> def.parse(Map.of("n", Long.toString(value))))
                     .getMessage()).contains("between -2147483648 and 2147483647");
         }
+        });
     }
 
-    @Property
-    void everyLongTextParsesAndOneMoreOverflows(@ForAll long value) {
+    @Test
+    void everyLongTextParsesAndOneMoreOverflows() {
         OptionDef<Long> def = OptionDef.longInt("n").build();
+        RandomCases.forAll(gen -> {
+        long value = gen.anyLong();
         assertThat(def.convert(Long.toString(value))).isEqualTo(value);
         BigInteger beyond = BigInteger.valueOf(value).add(BigInteger.valueOf(Long.MAX_VALUE)).add(BigInteger.ONE);
         if (beyond.bitLength() > 63) {
             assertThat(catchThrowableOfType(Values.BadValue.class, () -> def.convert(beyond.toString())))
                     .isNotNull();
         }
+        });
     }
 
-    @Property
-    void durationTextReadsBackExactly(@ForAll @LongRange(min = 0, max = 100L * 365 * 86_400_000) long millis) {
+    @Test
+    void durationTextReadsBackExactly() {
+        RandomCases.forAll(gen -> {
+        long millis = gen.longIn(0, 100L * 365 * 86_400_000);
         Duration d = Duration.ofMillis(millis);
         String text = Values.formatDuration(d);
         assertThat(Values.toDuration(text)).isEqualTo(d);
         assertThat(text).hasSizeLessThanOrEqualTo(Long.toString(millis).length() + 2);
+        });
     }
 
-    @Property
-    void rawParsesBackToEqualOptions(
-            @ForAll @IntRange(min = 1, max = 65_535) int port,
-            @ForAll @Size(max = 4) List<@AlphaChars @StringLength(min = 1, max = 8) String> tables,
-            @ForAll @LongRange(min = 0, max = 1_000_000_000) long maxAgeMillis,
-            @ForAll SkipStrategy strategy,
-            @ForAll boolean snapshot) {
+    @Test
+    void rawParsesBackToEqualOptions() {
+        RandomCases.forAll(gen -> {
+        int port = gen.intIn(1, 65_535);
+        List<String> tables = gen.list(4, () -> gen.string(1, 8, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+        long maxAgeMillis = gen.longIn(0, 1_000_000_000);
+        SkipStrategy strategy = gen.oneOf(SkipStrategy.class);
+        boolean snapshot = gen.bool();
         Map<String, Object> raw = minimal();
         raw.put("port", Integer.toString(port));
         raw.put("table", String.join(",", tables));
@@ -78,6 +85,7 @@ class OptionsPropertiesTest {
         assertThat(options.get(TABLES)).isEqualTo(tables);
         assertThat(options.get(MAX_AGE)).isEqualTo(Duration.ofMillis(maxAgeMillis));
         assertThat(options.get(SKIP_STRATEGY)).isEqualTo(strategy);
+        });
     }
 
     private static final OptionDef<String> KEY = OptionDef.password("key")
@@ -97,9 +105,10 @@ class OptionsPropertiesTest {
             })
             .build();
 
-    @Property
-    void secretsNeverShowInMessagesMaskedOrToString(
-            @ForAll @AlphaChars @NumericChars @StringLength(min = 8, max = 40) String secret) {
+    @Test
+    void secretsNeverShowInMessagesMaskedOrToString() {
+        RandomCases.forAll(gen -> {
+        String secret = gen.alphanumeric(8, 40);
         // Wrong type for a secret integer.
         OptionException wrongType = catchThrowableOfType(OptionException.class,
                 () -> VAULT.parse(Map.of("pin", secret + "x")));
@@ -117,5 +126,6 @@ class OptionsPropertiesTest {
         Options ok = VAULT.parse(Map.of("key", secret.substring(0, 8), "pin", 1234));
         assertThat(ok.toString()).doesNotContain(secret.substring(0, 8), "1234");
         assertThat(ok.masked().values()).containsOnly(Options.MASK);
+        });
     }
 }
