@@ -21,13 +21,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.BigRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.StringLength;
-import net.jqwik.api.constraints.Chars;
+import io.hstreamio.core.testing.RandomCases;
+import java.util.Random;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.junit.jupiter.api.Test;
@@ -38,60 +33,67 @@ import org.junit.jupiter.api.Test;
  */
 class ValueDecoderTest {
 
-    @Property
-    void microTimestampsRoundTripThroughDebezium(
-            @ForAll @LongRange(min = -62135596800L, max = 253402300799L) long epochSecond,
-            @ForAll @IntRange(min = 0, max = 999_999) int micros) {
-        LocalDateTime written = LocalDateTime.ofEpochSecond(epochSecond, micros * 1000, ZoneOffset.UTC);
-        long encoded = MicroTimestamp.toEpochMicros(written, null);
-        assertThat(ValueDecoder.decode(LogicalType.TIMESTAMP, MicroTimestamp.schema(), encoded, null))
-                .isEqualTo(written);
+    @Test
+    void microTimestampsRoundTripThroughDebezium() {
+        RandomCases.forAll(g -> {
+            LocalDateTime written = LocalDateTime.ofEpochSecond(g.longIn(-62135596800L, 253402300799L),
+                    g.intIn(0, 999_999) * 1000, ZoneOffset.UTC);
+            long encoded = MicroTimestamp.toEpochMicros(written, null);
+            assertThat(ValueDecoder.decode(LogicalType.TIMESTAMP, MicroTimestamp.schema(), encoded, null))
+                    .isEqualTo(written);
+        });
     }
 
-    @Property
-    void mysqlTimeIntervalsKeepSignAndMicroseconds(
-            @ForAll @LongRange(min = -3_020_399_000_000L, max = 3_020_399_000_000L) long micros) {
-        Duration written = Duration.of(micros, ChronoUnit.MICROS);
-        long encoded = MicroTime.toMicroOfDay(written, true); // true: MySQL TIME beyond 24 h and negative
-        assertThat(ValueDecoder.decode(LogicalType.TIME, MicroTime.schema(), encoded, null)).isEqualTo(written);
+    @Test
+    void mysqlTimeIntervalsKeepSignAndMicroseconds() {
+        RandomCases.forAll(g -> {
+            Duration written = Duration.of(g.longIn(-3_020_399_000_000L, 3_020_399_000_000L), ChronoUnit.MICROS);
+            long encoded = MicroTime.toMicroOfDay(written, true); // true: MySQL TIME beyond 24 h and negative
+            assertThat(ValueDecoder.decode(LogicalType.TIME, MicroTime.schema(), encoded, null)).isEqualTo(written);
+        });
     }
 
-    @Property
-    void zonedTimestampsKeepTheInstant(
-            @ForAll @LongRange(min = 0, max = 253402300799L) long epochSecond,
-            @ForAll @IntRange(min = 0, max = 999_999) int micros,
-            @ForAll @IntRange(min = -14 * 3600, max = 14 * 3600) int offsetSeconds) {
-        OffsetDateTime written = OffsetDateTime.ofInstant(Instant.ofEpochSecond(epochSecond, micros * 1000L),
-                ZoneOffset.ofTotalSeconds(offsetSeconds - offsetSeconds % 60));
-        String encoded = ZonedTimestamp.toIsoString(written, null);
-        assertThat(ValueDecoder.decode(LogicalType.TIMESTAMP_TZ, ZonedTimestamp.schema(), encoded, null))
-                .isEqualTo(written.toInstant());
+    @Test
+    void zonedTimestampsKeepTheInstant() {
+        RandomCases.forAll(g -> {
+            int offsetMinutes = g.intIn(-14 * 60, 14 * 60);
+            OffsetDateTime written = OffsetDateTime.ofInstant(
+                    Instant.ofEpochSecond(g.longIn(0, 253402300799L), g.intIn(0, 999_999) * 1000L),
+                    ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
+            String encoded = ZonedTimestamp.toIsoString(written, null);
+            assertThat(ValueDecoder.decode(LogicalType.TIMESTAMP_TZ, ZonedTimestamp.schema(), encoded, null))
+                    .isEqualTo(written.toInstant());
+        });
     }
 
-    @Property
-    void bitStringsOfAnyLengthRoundTripThroughDebezium(
-            @ForAll @StringLength(min = 2, max = 64) @Chars({'0', '1'}) String bits) {
-        // MySQL's BIT value: the string's last character is the least significant bit.
-        BitSet set = new BitSet(bits.length());
-        for (int i = 0; i < bits.length(); i++) {
-            if (bits.charAt(bits.length() - 1 - i) == '1') {
-                set.set(i);
+    @Test
+    void bitStringsOfAnyLengthRoundTripThroughDebezium() {
+        RandomCases.forAll(g -> {
+            String bits = g.string(2, 64, "01");
+            // MySQL's BIT value: the string's last character is the least significant bit.
+            BitSet set = new BitSet(bits.length());
+            for (int i = 0; i < bits.length(); i++) {
+                if (bits.charAt(bits.length() - 1 - i) == '1') {
+                    set.set(i);
+                }
             }
-        }
-        Schema schema = Bits.schema(bits.length());
-        byte[] encoded = Bits.fromBitSet(schema, set);
-        assertThat(ValueDecoder.decode(LogicalType.BITS, schema, encoded, bits.length()))
-                .isEqualTo(BitString.parse(bits));
+            Schema schema = Bits.schema(bits.length());
+            byte[] encoded = Bits.fromBitSet(schema, set);
+            assertThat(ValueDecoder.decode(LogicalType.BITS, schema, encoded, bits.length()))
+                    .isEqualTo(BitString.parse(bits));
+        });
     }
 
-    @Property
-    void variableScaleDecimalsAreExact(
-            @ForAll @BigRange(min = "-1e40", max = "1e40") BigDecimal unscaled,
-            @ForAll @IntRange(min = 0, max = 40) int scale) {
-        BigDecimal written = new BigDecimal(unscaled.toBigInteger(), scale);
-        var encoded = VariableScaleDecimal.fromLogical(VariableScaleDecimal.schema(), written);
-        assertThat(ValueDecoder.decode(LogicalType.DECIMAL, VariableScaleDecimal.schema(), encoded, null))
-                .isEqualTo(written);
+    @Test
+    void variableScaleDecimalsAreExact() {
+        RandomCases.forAll(g -> {
+            BigInteger unscaled = new BigInteger(g.intIn(1, 140), new Random(g.anyLong())).multiply(
+                    BigInteger.valueOf(g.bool() ? 1 : -1));
+            BigDecimal written = new BigDecimal(unscaled, g.intIn(0, 40));
+            var encoded = VariableScaleDecimal.fromLogical(VariableScaleDecimal.schema(), written);
+            assertThat(ValueDecoder.decode(LogicalType.DECIMAL, VariableScaleDecimal.schema(), encoded, null))
+                    .isEqualTo(written);
+        });
     }
 
     @Test
