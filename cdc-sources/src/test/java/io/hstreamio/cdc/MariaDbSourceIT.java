@@ -334,6 +334,55 @@ class MariaDbSourceIT {
         }
     }
 
+    @Test
+    void otherDdlArrivesInStreamOrder() throws Exception {
+        TestDatabase db = DBS.mariadb();
+        db.execute("CREATE TABLE ddl_a (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO ddl_a VALUES (0, 'm')");
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("host", db.host());
+        raw.put("port", db.port());
+        raw.put("user", db.user());
+        raw.put("password", db.password());
+        raw.put("database", db.name());
+        raw.put("table.include.list", java.util.regex.Pattern.quote(db.name()) + "\\.ddl_.*");
+        Options options = new CdcSourceConnector.MariaDb().options().parse(raw);
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options, "ddl-" + db.name(),
+                new InMemoryKeyValueStore())) {
+            await().atMost(WAIT).until(() -> h.events().stream().anyMatch(e -> e.type() == ChangeType.READ));
+            db.execute("ALTER TABLE ddl_a MODIFY COLUMN v VARCHAR(30) NOT NULL DEFAULT 'x'",
+                    "ALTER TABLE ddl_a RENAME COLUMN v TO w",
+                    "INSERT INTO ddl_a VALUES (1, 'after')",
+                    "TRUNCATE TABLE ddl_a",
+                    "CREATE TABLE ddl_b (id BIGINT PRIMARY KEY)",
+                    "INSERT INTO ddl_b VALUES (7)",
+                    "RENAME TABLE ddl_b TO ddl_c",
+                    "INSERT INTO ddl_c VALUES (8)",
+                    "DROP TABLE ddl_c");
+            await().atMost(WAIT).until(() -> h.events().stream().anyMatch(
+                    e -> e.type() == ChangeType.SCHEMA_CHANGE && e.schema() == null && e.table().table().equals("ddl_c")));
+            assertThat(h.events()).as("the snapshot drops no table").noneMatch(
+                    e -> e.type() == ChangeType.SCHEMA_CHANGE && e.schema() == null && e.table().table().equals("ddl_a"));
+            List<ChangeEvent> events = h.events().stream().filter(e -> e.type() != ChangeType.READ)
+                    .dropWhile(e -> e.ddl() == null || !e.ddl().contains("MODIFY")).toList();
+            assertThat(events).as("all: %s", h.events().stream().map(e -> e.type() + " " + e.table() + " "
+                    + e.ddl()).toList()).extracting(e -> e.type() + " " + e.table().table()).containsExactly(
+                    "SCHEMA_CHANGE ddl_a", "SCHEMA_CHANGE ddl_a", "INSERT ddl_a", "TRUNCATE ddl_a",
+                    "SCHEMA_CHANGE ddl_b", "INSERT ddl_b", "SCHEMA_CHANGE ddl_c", "INSERT ddl_c",
+                    "SCHEMA_CHANGE ddl_c");
+            var modified = events.get(0).schema().column("v");
+            assertThat(modified.length()).isEqualTo(30);
+            assertThat(modified.nullable()).isFalse();
+            assertThat(events.get(1).schema().columns()).extracting(c -> c.name()).containsExactly("id", "w");
+            assertThat(events.get(2).after().get(events.get(2).schema(), "w")).isEqualTo("after");
+            assertThat(events.get(6).ddl()).containsIgnoringCase("RENAME TABLE");
+            assertThat(events.get(7).after().get(0)).isEqualTo(8L);
+            assertThat(events.get(8).schema()).as("dropped").isNull();
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).position().isAfter(events.get(i - 1).position())).isTrue();
+            }
+        }
+    }
+
     private static boolean waitFor(TaskHarness h, int id) {
         try {
             await().atMost(Duration.ofSeconds(2)).until(() -> rowIds(h.events()).contains(id));

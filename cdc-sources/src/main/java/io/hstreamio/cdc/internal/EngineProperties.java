@@ -39,6 +39,7 @@ public final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("snapshot.mode", c.snapshotMode());
         p.setProperty("errors.max.retries", "3");
+        p.setProperty("skipped.operations", "none"); // truncates are changes a sink must apply
         // Heartbeats carry the current log position while captured tables are idle, so stored offsets keep up:
         // a PostgreSQL slot then releases WAL, and a binlog position does not age into a purged file.
         p.setProperty("heartbeat.interval.ms", "10000");
@@ -81,7 +82,6 @@ public final class EngineProperties {
             p.setProperty("publication.name", publicationName(c.name()));
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
-            p.setProperty("skipped.operations", "none");
             p.setProperty("interval.handling.mode", "string");
         }
         c.extra().forEach(p::setProperty);

@@ -181,8 +181,14 @@ public final class RecordMapper {
         String ddl = value.getString("ddl");
         List<ChangeEvent> out = new ArrayList<>();
         byEnvelope.clear(); // a DDL may change column detail without changing the Connect schema
+        boolean snapshot = isSnapshot(record.sourceOffset(), source);
         for (TableChanges.TableChange change : parsed) {
             TableSchema schema = apply(change, ddl);
+            if (snapshot && change.getType() == TableChanges.TableChangeType.DROP) {
+                // The snapshot's "DROP TABLE IF EXISTS" before each CREATE only resets Debezium's own schema
+                // model; passed on, it would make a sink drop a table that still exists.
+                continue;
+            }
             out.add(ChangeEvent.schemaChange(tableId(change.getId()), schema, ddl, position(record, source),
                     commitTime));
         }
