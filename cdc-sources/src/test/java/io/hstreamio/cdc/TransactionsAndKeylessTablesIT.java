@@ -97,6 +97,11 @@ class TransactionsAndKeylessTablesIT {
             transaction(db);
             await().atMost(WAIT).until(() -> h.events().stream().filter(e -> e.type() == ChangeType.DELETE).count() == 2);
             assertTransaction(h.events());
+            db.execute("TRUNCATE keyed");
+            await().atMost(WAIT).until(() -> h.events().stream().anyMatch(e -> e.type() == ChangeType.TRUNCATE));
+            ChangeEvent truncate = h.events().get(h.events().size() - 1);
+            assertThat(truncate.type()).isEqualTo(ChangeType.TRUNCATE);
+            assertThat(truncate.table().table()).isEqualTo("keyed");
         }
     }
 }
