@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +55,6 @@ public final class DebeziumCapture implements AutoCloseable {
     private final RecordMapper mapper;
     private final BlockingQueue<List<Entry>> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
 
     // Task thread only.
@@ -106,11 +104,11 @@ public final class DebeziumCapture implements AutoCloseable {
                 .using(properties)
                 .using(OffsetCommitPolicy.always())
                 .using((success, message, error) -> {
-                    if (!success && !stopping) {
+                    // Any end that stop() did not ask for is a failure, even one the engine calls a success.
+                    if (!stopping) {
                         failure.compareAndSet(null, error != null ? error
-                                : new IllegalStateException("CDC engine '" + name + "' stopped: " + message));
+                                : new IllegalStateException("CDC engine '" + name + "' ended: " + message));
                     }
-                    finished.countDown();
                 })
                 .notifying(this::handleBatch)
                 .build();
