@@ -117,6 +117,20 @@ class MariaDbSourceIT {
         return events.subList(Math.min(i + 1, events.size()), events.size());
     }
 
+    private static void assertExactRow(ChangeEvent event, List<Col> cols, String path) {
+        TableSchema schema = event.schema();
+        for (Col c : cols) {
+            Object actual = event.after().get(schema, c.name());
+            assertThat(schema.column(c.name()).type().accepts(actual)).as("carrier of %s (%s)", c.name(), path)
+                    .isTrue();
+            if (c.expected() instanceof byte[] b) {
+                assertThat((byte[]) actual).as("%s (%s)", c.name(), path).containsExactly(b);
+            } else {
+                assertThat(actual).as("%s (%s)", c.name(), path).isEqualTo(c.expected());
+            }
+        }
+    }
+
     @Test
     void everyTypeArrivesExactlyInOrderWithUpdatesDeletesAndDdl() throws Exception {
         TestDatabase db = DBS.mariadb();
@@ -125,10 +139,11 @@ class MariaDbSourceIT {
         for (int i = 0; i < cols.size(); i++) {
             ddl.append(i == 0 ? "" : ", ").append(cols.get(i).name()).append(' ').append(cols.get(i).ddl());
         }
-        db.execute(ddl.append(") DEFAULT CHARSET=utf8mb4").toString(),
-                "INSERT INTO every_type (id) VALUES (0)"); // marker: once it arrives, changes after it stream
         String names = String.join(", ", cols.stream().map(Col::name).toList());
         String literals = String.join(", ", cols.stream().map(Col::literal).toList());
+        // Row 1000 goes through the snapshot (JDBC) path; once it arrives, later changes stream from the binlog.
+        db.execute(ddl.append(") DEFAULT CHARSET=utf8mb4").toString(), "SET time_zone = '+00:00'",
+                "INSERT INTO every_type (" + names + ") VALUES (1000" + literals.substring(1) + ")");
 
         var state = new InMemoryKeyValueStore();
         try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"),
@@ -143,7 +158,7 @@ class MariaDbSourceIT {
                     "ALTER TABLE every_type DROP COLUMN c_text",
                     "DELETE FROM every_type WHERE id = 2");
             await().atMost(WAIT).until(() -> h.events().stream().anyMatch(e -> e.type() == ChangeType.DELETE));
-            List<ChangeEvent> events = after(h.events(), 0);
+            List<ChangeEvent> events = after(h.events(), 1000);
 
             assertThat(events).extracting(ChangeEvent::type).containsExactly(
                     ChangeType.INSERT, ChangeType.UPDATE, ChangeType.UPDATE, ChangeType.SCHEMA_CHANGE,
@@ -157,15 +172,11 @@ class MariaDbSourceIT {
             ChangeEvent insert = events.get(0);
             TableSchema schema = insert.schema();
             assertThat(schema.primaryKey()).containsExactly("id");
-            for (Col c : cols) {
-                Object actual = insert.after().get(schema, c.name());
-                assertThat(schema.column(c.name()).type().accepts(actual)).as("carrier of %s", c.name()).isTrue();
-                if (c.expected() instanceof byte[] b) {
-                    assertThat((byte[]) actual).as(c.name()).containsExactly(b);
-                } else {
-                    assertThat(actual).as(c.name()).isEqualTo(c.expected());
-                }
-            }
+            assertExactRow(insert, cols, "streamed");
+            ChangeEvent read = h.events().stream().filter(e -> e.type() == ChangeType.READ).findFirst().orElseThrow();
+            assertThat(read.after().get(read.schema(), "id")).isEqualTo(1000);
+            assertThat(read.schema()).as("snapshot and stream agree on the shape").isEqualTo(schema);
+            assertExactRow(read, cols.subList(1, cols.size()), "snapshot");
             assertThat(schema.column("c_bigint_u").type()).isEqualTo(LogicalType.UINT64);
             assertThat(schema.column("c_bigint_u").unsigned()).isTrue();
             assertThat(schema.column("c_decimal").precision()).isEqualTo(65);

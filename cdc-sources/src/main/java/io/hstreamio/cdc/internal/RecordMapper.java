@@ -65,6 +65,7 @@ public final class RecordMapper {
     private Row pendingKeyUpdate;
 
     private final ColumnExtras extras;
+    private final Map<TableId, Map<String, ColumnExtras.Extra>> extrasCache = new HashMap<>();
 
     public RecordMapper(Dialect dialect, String sourceName) {
         this(dialect, sourceName, ColumnExtras.NONE);
@@ -256,7 +257,7 @@ public final class RecordMapper {
         Table known = detail.get(table);
         Schema rowSchema = envelope.field("after").schema();
         List<ColumnSchema> columns = new ArrayList<>(rowSchema.fields().size());
-        Map<String, ColumnExtras.Extra> extra = known == null ? extras.of(table) : Map.of();
+        Map<String, ColumnExtras.Extra> extra = known == null ? extrasFor(table, rowSchema) : Map.of();
         for (Field f : rowSchema.fields()) {
             Column c = known == null ? null : known.columnWithName(f.name());
             columns.add(c != null ? fromColumn(table, c) : fromConnect(f, extra.get(f.name())));
@@ -276,6 +277,19 @@ public final class RecordMapper {
         }
         byEnvelope.put(envelope, schema);
         return schema;
+    }
+
+    /**
+     * Catalog detail of a table, looked up when the table or one of its columns is first seen and kept: a later
+     * lookup may already see a later DDL than the record being mapped, so known columns keep what was read first.
+     */
+    private Map<String, ColumnExtras.Extra> extrasFor(TableId table, Schema rowSchema) {
+        Map<String, ColumnExtras.Extra> cached = extrasCache.computeIfAbsent(table, t -> new HashMap<>());
+        boolean complete = rowSchema.fields().stream().allMatch(f -> cached.containsKey(f.name()));
+        if (!complete) {
+            extras.of(table).forEach(cached::putIfAbsent);
+        }
+        return cached;
     }
 
     private Row row(TableSchema schema, Schema envelope, Struct value, String which) {
@@ -347,6 +361,11 @@ public final class RecordMapper {
         LogicalType type = dialect.isBinlog() ? SourceTypes.fromBinlogTypeName(typeName, length) : null;
         if (type == null) {
             type = SourceTypes.fromConnect(s);
+        }
+        if (type == LogicalType.DECIMAL && (length == null || length < 1 || length > 1000)) {
+            // PostgreSQL numeric without bounds: the snapshot reports precision 131089, the stream 0.
+            length = null;
+            scale = null;
         }
         List<String> enumValues = p.containsKey("allowed") ? Arrays.asList(p.get("allowed").split(",", -1)) : List.of();
         return sized(ColumnSchema.builder(f.name(), type), type, length, scale)
