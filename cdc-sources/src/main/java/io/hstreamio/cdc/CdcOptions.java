@@ -1,0 +1,78 @@
+package io.hstreamio.cdc;
+
+import io.hstreamio.core.options.OptionDef;
+import io.hstreamio.core.options.Options;
+import io.hstreamio.core.options.OptionsDefinition;
+import io.hstreamio.core.options.Validators;
+import java.util.List;
+import java.util.Map;
+
+/** The options of the CDC sources, with HStream IO's stock names where the stock sources have them. */
+public final class CdcOptions {
+    private CdcOptions() {}
+
+    public static final OptionDef<String> HOST = OptionDef.string("host")
+            .doc("Database server host name or address.").required().build();
+    public static final OptionDef<Integer> MYSQL_PORT = OptionDef.integer("port")
+            .doc("Database server port.").defaultValue(3306).validator(Validators.port()).build();
+    public static final OptionDef<Integer> POSTGRES_PORT = OptionDef.integer("port")
+            .doc("Database server port.").defaultValue(5432).validator(Validators.port()).build();
+    public static final OptionDef<String> USER = OptionDef.string("user")
+            .doc("User with replication rights (MySQL/MariaDB: REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD;"
+                    + " PostgreSQL: REPLICATION and SELECT).").required().build();
+    public static final OptionDef<String> PASSWORD = OptionDef.password("password")
+            .doc("The user's password.").build();
+    public static final OptionDef<String> DATABASE = OptionDef.string("database")
+            .doc("The database to capture.").required().build();
+    public static final OptionDef<List<String>> TABLE = OptionDef.list("table")
+            .doc("Tables to capture: names in 'database' (PostgreSQL: schema.name, 'public' when no schema is given),"
+                    + " comma-separated. Empty: every table of the database.").build();
+    public static final OptionDef<List<String>> TABLE_INCLUDE = OptionDef.list("table.include.list")
+            .doc("More tables to capture, as regular expressions of database.table (PostgreSQL: schema.table).")
+            .build();
+    public static final OptionDef<List<String>> TABLE_EXCLUDE = OptionDef.list("table.exclude.list")
+            .doc("Tables not to capture, as regular expressions of database.table (PostgreSQL: schema.table).")
+            .build();
+    public static final OptionDef<String> SERVER_TIME_ZONE = OptionDef.string("serverTimeZone")
+            .doc("The server's time zone (e.g. UTC, Europe/Berlin), used to read TIMESTAMP columns in the snapshot;"
+                    + " unset: the server's own setting.").build();
+    public static final OptionDef<String> SNAPSHOT_MODE = OptionDef.string("snapshot.mode")
+            .doc("initial: snapshot the tables, then stream; no_data: stream only, from now; when_needed: snapshot "
+                    + "when no usable position is stored.")
+            .defaultValue("initial")
+            .validator(Validators.oneOf("initial", "no_data", "when_needed"))
+            .build();
+
+    static OptionsDefinition binlog(String component) {
+        return OptionsDefinition.builder(component)
+                .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE)
+                .build();
+    }
+
+    static OptionsDefinition postgres(String component) {
+        return OptionsDefinition.builder(component)
+                .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
+                        SNAPSHOT_MODE)
+                .build();
+    }
+
+    /** The engine configuration for parsed options; {@code name} must be stable across restarts. */
+    static CdcConfig toConfig(String name, String kind, Options o) {
+        boolean postgres = "postgresql".equals(kind);
+        return new CdcConfig(
+                name,
+                kind,
+                o.get(HOST),
+                postgres ? o.get(POSTGRES_PORT) : o.get(MYSQL_PORT),
+                o.get(USER),
+                o.find(PASSWORD).orElse(""),
+                o.get(DATABASE),
+                o.find(TABLE).orElse(List.of()),
+                o.find(TABLE_INCLUDE).orElse(List.of()),
+                o.find(TABLE_EXCLUDE).orElse(List.of()),
+                postgres ? null : o.find(SERVER_TIME_ZONE).orElse(null),
+                o.get(SNAPSHOT_MODE),
+                Map.of());
+    }
+}
