@@ -196,6 +196,9 @@ public final class EmbeddedStreamStore implements StreamStore {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
