@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * Where streams live: the embedded RocksDB store in the data directory, or HStreamDB.
  *
  * <p>Thread-safe: any thread may append, read and manage streams concurrently. Implementations are contract-tested
- * by one suite ({@code StreamStoreContractTest}).
+ * by one suite ({@code StreamStoreContract}).
  */
 public interface StreamStore extends AutoCloseable {
 

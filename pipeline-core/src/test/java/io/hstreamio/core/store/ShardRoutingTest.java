@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.hstreamio.core.testing.RandomCases;
 import org.junit.jupiter.api.Test;
 
 class ShardRoutingTest {
@@ -31,22 +29,29 @@ class ShardRoutingTest {
         assertThat(shards.get(2).endHashKey()).isEqualTo(MAX);
     }
 
-    @Property(tries = 300)
-    void routesToTheRangeHoldingTheHash(@ForAll String key, @ForAll @IntRange(min = 1, max = 64) int shardCount) {
+    @Test
+    void routesToTheRangeHoldingTheHash() {
+        RandomCases.forAll(gen -> {
+        String key = gen.text(30);
+        int shardCount = gen.intIn(1, 64);
         BigInteger hash = ShardRouting.hashKey(key);
         ShardInfo owner = ShardRouting.splitKeySpace(shardCount).stream()
                 .filter(s -> s.startHashKey().compareTo(hash) <= 0 && hash.compareTo(s.endHashKey()) <= 0)
                 .findFirst().orElseThrow();
         assertThat(ShardRouting.shardIndex(key, shardCount)).isEqualTo((int) owner.shardId());
+        });
     }
 
-    @Property(tries = 50)
-    void rangesAreContiguousAndCoverEverything(@ForAll @IntRange(min = 1, max = 1024) int shardCount) {
+    @Test
+    void rangesAreContiguousAndCoverEverything() {
+        RandomCases.forAll(50, gen -> {
+        int shardCount = gen.intIn(1, 1024);
         List<ShardInfo> shards = ShardRouting.splitKeySpace(shardCount);
         assertThat(shards.get(0).startHashKey()).isZero();
         assertThat(shards.get(shardCount - 1).endHashKey()).isEqualTo(MAX);
         for (int i = 1; i < shardCount; i++) {
             assertThat(shards.get(i).startHashKey()).isEqualTo(shards.get(i - 1).endHashKey().add(BigInteger.ONE));
         }
+        });
     }
 }

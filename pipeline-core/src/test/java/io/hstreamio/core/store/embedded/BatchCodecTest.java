@@ -9,19 +9,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import io.hstreamio.core.testing.Gen;
+import io.hstreamio.core.testing.RandomCases;
+import org.junit.jupiter.api.Test;
 
 class BatchCodecTest {
 
-    @Property(tries = 200)
-    void decodesWhatWasEncodedFromAnyIndex(@ForAll("batches") List<List<StreamRecord>> chunks,
-            @ForAll @IntRange(min = 0, max = 40) int from) {
+    @Test
+    void decodesWhatWasEncodedFromAnyIndex() {
+        RandomCases.forAll(200, gen -> {
+        List<List<StreamRecord>> chunks = nonEmpty(gen, 8, () -> nonEmpty(gen, 6, () -> record(gen)));
+        int from = gen.intIn(0, 40);
         List<BatchCodec.Chunk> encoded = new ArrayList<>();
         List<StreamRecord> all = new ArrayList<>();
         for (List<StreamRecord> records : chunks) {
@@ -44,11 +42,15 @@ class BatchCodecTest {
         if (!indexes.isEmpty()) {
             assertThat(indexes.get(0)).isEqualTo(from);
         }
+        });
     }
 
-    @Property(tries = 200)
-    void anyFlippedByteOrTruncationIsDetected(@ForAll("recordLists") List<StreamRecord> records,
-            @ForAll @IntRange(min = 0, max = 10_000) int where, @ForAll boolean truncate) {
+    @Test
+    void anyFlippedByteOrTruncationIsDetected() {
+        RandomCases.forAll(200, gen -> {
+        List<StreamRecord> records = nonEmpty(gen, 10, () -> record(gen));
+        int where = gen.intIn(0, 10_000);
+        boolean truncate = gen.bool();
         BatchCodec.Chunk c = new BatchCodec.Chunk();
         records.forEach(c::add);
         byte[] value = BatchCodec.assemble(List.of(c));
@@ -62,24 +64,20 @@ class BatchCodecTest {
         }
         assertThatThrownBy(() -> BatchCodec.decode(damaged, 0, Integer.MAX_VALUE, (i, r) -> {}))
                 .isInstanceOf(BatchCodec.CorruptBatchException.class);
+        });
     }
 
-    @Provide
-    Arbitrary<List<List<StreamRecord>>> batches() {
-        return records().list().ofMinSize(1).ofMaxSize(6).list().ofMinSize(1).ofMaxSize(8);
+    private static <T> List<T> nonEmpty(Gen gen, int max, java.util.function.Supplier<T> element) {
+        List<T> out = new ArrayList<>(gen.list(max - 1, element));
+        out.add(element.get());
+        return out;
     }
 
-    @Provide
-    Arbitrary<List<StreamRecord>> recordLists() {
-        return records().list().ofMinSize(1).ofMaxSize(10);
-    }
-
-    private Arbitrary<StreamRecord> records() {
-        Arbitrary<String> keys = Arbitraries.strings().ofMaxLength(20);
-        Arbitrary<byte[]> payloads = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<Map<String, String>> attrs = Arbitraries.maps(Arbitraries.strings().ofMaxLength(5),
-                Arbitraries.strings().ofMaxLength(8)).ofMaxSize(3);
-        return Combinators.combine(keys, Arbitraries.of(PayloadFormat.class), payloads, attrs)
-                .as(StreamRecord::new);
+    private static StreamRecord record(Gen gen) {
+        Map<String, String> attrs = new java.util.HashMap<>();
+        for (int i = gen.intIn(0, 3); i > 0; i--) {
+            attrs.put(gen.text(5), gen.text(8));
+        }
+        return new StreamRecord(gen.text(20), gen.oneOf(PayloadFormat.class), gen.bytes(300), attrs);
     }
 }
