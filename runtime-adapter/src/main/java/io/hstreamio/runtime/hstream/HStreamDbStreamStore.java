@@ -172,7 +172,7 @@ public final class HStreamDbStreamStore implements StreamStore {
             store.close();
             throw new StoreException("cannot reach HStreamDB at " + url + ": " + e.getMessage(), e);
         }
-        LOG.info("HStreamDB store at {}: nodes {}", seeds, store.nodes.known());
+        LOG.debug("HStreamDB store at {}: nodes {}", seeds, store.nodes.known());
         return store;
     }
 
