@@ -175,7 +175,10 @@ final class Nodes implements AutoCloseable {
         try {
             return retry.call(what, call);
         } catch (RetriableException e) {
-            throw new StoreException(e.getMessage() + "; check that the HStreamDB nodes " + known + " are up", e);
+            Throwable last = e.getCause() instanceof RetriableException r ? r : e;
+            throw new StoreException(what + " failed after " + (retry.maxRetries() + 1) + " attempts (retry.maxRetries="
+                    + retry.maxRetries() + "), last: " + last.getMessage() + "; check that the HStreamDB nodes "
+                    + known + " are up", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException(what + " interrupted", e);
