@@ -240,7 +240,16 @@ public final class JsonEnvelopeCodec {
                     g.writeString(Double.toString(d));
                 }
             }
-            case DECIMAL -> g.writeNumber(((BigDecimal) v).toString());
+            case DECIMAL -> {
+                BigDecimal d = (BigDecimal) v;
+                // toString() writes an exponent; beyond the int range no BigDecimal reader can parse it back.
+                if (d.scale() < 0 && d.precision() - 1L - d.scale() > Integer.MAX_VALUE) {
+                    throw new CodecException("decimal " + d.unscaledValue() + "E" + -(long) d.scale()
+                            + " has an exponent beyond 2147483647, which JSON readers cannot parse back; use"
+                            + " BinaryChangeEventCodec for such values");
+                }
+                g.writeNumber(d.toString());
+            }
             case STRING, ENUM -> g.writeString((String) v);
             case BYTES -> g.writeString(Base64.getEncoder().encodeToString((byte[]) v));
             case JSON -> {
