@@ -11,11 +11,9 @@ import io.hstreamio.core.codec.JsonEnvelopeCodec;
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.TableSchema;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -35,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code cbor}, {@code smile}: the same content through Jackson's streaming API in CBOR and Smile.
  *   <li>{@code json-envelope}: {@link JsonEnvelopeCodec}, for scale: it carries less (no position, no before-row).
  * </ul>
- * Bytes per event show up as the {@code bytes} secondary result ({@code bytesPerEvent}).
+ * Each trial prints its encoding's size as a line {@code [size] <codec>: <n> bytes/event}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,25 +67,12 @@ public class CodecBenchmark {
         if (!faithful) {
             throw new IllegalStateException(codec + " does not round-trip the benchmark event: " + back);
         }
-    }
-
-    /** Reports the encoded size once per iteration, as a secondary result. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Size {
-        public long bytesPerEvent;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytesPerEvent = 0;
-        }
+        System.out.printf("%n[size] %s: %d bytes/event%n", codec, encoded.length);
     }
 
     @Benchmark
-    public byte[] encode(Size size) {
-        byte[] bytes = candidate.encode(event);
-        size.bytesPerEvent = bytes.length;
-        return bytes;
+    public byte[] encode() {
+        return candidate.encode(event);
     }
 
     @Benchmark

@@ -43,11 +43,13 @@ import java.util.UUID;
  * The candidate the production binary codec was measured against: the same event content (schema by fingerprint,
  * positional values, exact types) written with Jackson's streaming API into a generic binary data format (CBOR or
  * Smile, whichever factory is given). Complete enough to round-trip every logical type, so that the benchmark
- * compares like with like; not meant for production (no corruption detection, no schema caching).
+ * compares like with like; not meant for production (no corruption detection, no validation of input).
  */
 public final class JacksonChangeEventCodec implements ChangeEventCodec {
     private final JsonFactory factory;
     private final SchemaRegistry registry;
+    /** Like the production codec, fingerprint and register a schema instance once, not per event. */
+    private volatile Known last;
 
     public JacksonChangeEventCodec(JsonFactory factory, SchemaRegistry registry) {
         this.factory = factory;
@@ -72,8 +74,7 @@ public final class JacksonChangeEventCodec implements ChangeEventCodec {
                 registry.register(schema);
                 g.writeBinary(TableSchemaCodec.encode(schema));
             } else {
-                registry.register(schema);
-                g.writeNumber(schema.fingerprint());
+                g.writeNumber(fingerprint(schema));
             }
             writeRow(g, schema, e.before());
             writeRow(g, schema, e.after());
@@ -105,6 +106,18 @@ public final class JacksonChangeEventCodec implements ChangeEventCodec {
         }
         return out.toByteArray();
     }
+
+    private long fingerprint(TableSchema schema) {
+        Known known = last;
+        if (known == null || known.schema != schema) {
+            registry.register(schema);
+            known = new Known(schema, schema.fingerprint());
+            last = known;
+        }
+        return known.fingerprint;
+    }
+
+    private record Known(TableSchema schema, long fingerprint) {}
 
     private static void writeNullableString(JsonGenerator g, String s) throws IOException {
         if (s == null) {

@@ -133,18 +133,19 @@ final class CodecArbitraries {
             case STRING, ENUM -> text();
             case BYTES -> bytes();
             case JSON -> jsonDocument().map(JsonText::new);
-            case DATE -> Arbitraries.longs()
+            case DATE -> Arbitraries.oneOf(Arbitraries.longs()
                     .between(LocalDate.of(1, 1, 1).toEpochDay(), LocalDate.of(9999, 12, 31).toEpochDay())
-                    .map(LocalDate::ofEpochDay);
-            case TIME -> Combinators.combine(
-                    Arbitraries.longs().between(-MAX_TIME_SECONDS, MAX_TIME_SECONDS), nanoOfSecond())
-                    .as((s, n) -> Duration.ofSeconds(s, s == MAX_TIME_SECONDS ? 0 : n));
+                    .map(LocalDate::ofEpochDay), Arbitraries.of(LocalDate.of(1, 1, 1), LocalDate.of(9999, 12, 31)));
+            case TIME -> Arbitraries.oneOf(
+                    Combinators.combine(Arbitraries.longs().between(-MAX_TIME_SECONDS, MAX_TIME_SECONDS - 1),
+                            nanoOfSecond()).as((s, n) -> Duration.ofSeconds(s, n)),
+                    Arbitraries.of(Duration.ofSeconds(-MAX_TIME_SECONDS), Duration.ofSeconds(MAX_TIME_SECONDS),
+                            Duration.ZERO, Duration.ofNanos(-1_000)));
             case TIME_TZ -> Combinators.combine(Arbitraries.integers().between(0, 86_399), nanoOfSecond(),
                     Arbitraries.integers().between(-18 * 3600, 18 * 3600)).as((s, n, off) ->
                     OffsetTime.of(LocalTime.ofSecondOfDay(s).withNano(n), ZoneOffset.ofTotalSeconds(off)));
-            case TIMESTAMP -> Combinators.combine(
-                    Arbitraries.longs().between(MIN_EPOCH_SECOND, MAX_EPOCH_SECOND), nanoOfSecond())
-                    .as((s, n) -> LocalDateTime.ofEpochSecond(s, n, ZoneOffset.UTC));
+            case TIMESTAMP -> instants().map(i -> LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(),
+                    ZoneOffset.UTC));
             case TIMESTAMP_TZ -> instants();
             case YEAR -> Arbitraries.integers().between(0, 9999).map(Year::of);
             case BITS -> Arbitraries.integers().between(0, 80).flatMap(n ->
@@ -156,9 +157,13 @@ final class CodecArbitraries {
         return a.map(v -> (Object) v);
     }
 
+    /** Years 1..9999, before and after 1970, with the bounds themselves and the epoch's neighbours. */
     static Arbitrary<Instant> instants() {
-        return Combinators.combine(Arbitraries.longs().between(MIN_EPOCH_SECOND, MAX_EPOCH_SECOND), nanoOfSecond())
-                .as(Instant::ofEpochSecond);
+        return Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.longs().between(MIN_EPOCH_SECOND, MAX_EPOCH_SECOND), nanoOfSecond())
+                        .as(Instant::ofEpochSecond),
+                Arbitraries.of(Instant.ofEpochSecond(MIN_EPOCH_SECOND), Instant.ofEpochSecond(MAX_EPOCH_SECOND,
+                        999_999_000), Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_000)));
     }
 
     // ------------------------------------------------------------------ schemas
