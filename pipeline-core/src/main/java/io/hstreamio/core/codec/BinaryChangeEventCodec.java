@@ -23,7 +23,6 @@ import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +50,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * Varints are unsigned LEB128, signed numbers zigzag; strings are varint byte length + UTF-8, nullable ones spell
  * null as 0 and shift lengths by one. Values by logical type: BOOLEAN 1 byte; INT32, INT64, YEAR, DATE (epoch day)
- * zigzag varints; UINT64 8 bytes; FLOAT32/64 IEEE bits, 4/8 bytes; DECIMAL zigzag scale + length-prefixed
- * two's-complement unscaled value; STRING, ENUM, JSON UTF-8 strings; BYTES length-prefixed; TIME seconds (zigzag)
+ * zigzag varints; UINT64 8 bytes; FLOAT32/64 IEEE bits, 4/8 bytes; DECIMAL a varint {@code zigzag(scale) << 1 |
+ * form}, then the unscaled value as a zigzag varint (form 0, when it fits 64 bits) or length-prefixed
+ * two's-complement bytes (form 1); STRING, ENUM, JSON UTF-8 strings; BYTES length-prefixed; TIME seconds (zigzag)
  * + nano-of-second; TIME_TZ second of day, nano-of-second, zigzag offset seconds; TIMESTAMP epoch seconds of the wall
  * clock read as UTC, TIMESTAMP_TZ epoch seconds, each + nano-of-second; BITS varint bit length + packed bytes; SET
  * count + strings; GEOMETRY zigzag SRID + WKB bytes; UUID 16 bytes. A nano-of-second is written as
@@ -87,6 +87,8 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
     private final Map<Long, SchemaInfo> byFingerprint = new ConcurrentHashMap<>();
     /** The last schema encoded: consecutive events of one table skip even the identity lookup. */
     private volatile SchemaInfo lastEncoded;
+    /** The last schema decoded by reference, for the same reason. */
+    private volatile SchemaInfo lastDecoded;
 
     public BinaryChangeEventCodec(SchemaRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -223,9 +225,17 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
             case FLOAT32 -> w.writeFixed32(Float.floatToRawIntBits((Float) v));
             case FLOAT64 -> w.writeFixed64(Double.doubleToRawLongBits((Double) v));
             case DECIMAL -> {
+                // zigzag(scale) << 1 | form; form 0: unscaled as a zigzag varint, 1: as two's-complement bytes
                 BigDecimal d = (BigDecimal) v;
-                w.writeZigZag(d.scale());
-                w.writeBytes(d.unscaledValue().toByteArray());
+                BigInteger unscaled = d.unscaledValue();
+                long scale = zigzag(d.scale()) << 1;
+                if (unscaled.bitLength() < 64) {
+                    w.writeVarLong(scale);
+                    w.writeZigZag(unscaled.longValue());
+                } else {
+                    w.writeVarLong(scale | 1);
+                    w.writeBytes(unscaled.toByteArray());
+                }
             }
             case STRING, ENUM -> w.writeString((String) v);
             case BYTES -> w.writeBytes((byte[]) v);
@@ -276,6 +286,10 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
                 w.writeFixed64(u.getLeastSignificantBits());
             }
         }
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
     }
 
     private static void writeNanos(ByteWriter w, int nanos) {
@@ -369,8 +383,13 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
     }
 
     private SchemaInfo resolve(long fingerprint, TableId table, ChangeType type) {
+        SchemaInfo last = lastDecoded;
+        if (last != null && last.fingerprint == fingerprint) {
+            return last;
+        }
         SchemaInfo info = byFingerprint.get(fingerprint);
         if (info != null) {
+            lastDecoded = info;
             return info;
         }
         TableSchema schema = registry.find(fingerprint).orElseThrow(() -> new CodecException(
@@ -379,6 +398,7 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
                         + " with the registry the writer used (e.g. a KeyValueSchemaRegistry on the same store)"));
         info = new SchemaInfo(schema, fingerprint);
         cache(byFingerprint, fingerprint, info);
+        lastDecoded = info;
         return info;
     }
 
@@ -398,17 +418,23 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
         int n = types.length;
         Object[] values = new Object[n];
         int bitmapBytes = (n + 7) >>> 3;
-        long[] nulls = new long[(n + 63) >>> 6];
+        long[] nulls = n <= 64 ? null : new long[(n + 63) >>> 6];
+        long nulls64 = 0;
         for (int b = 0; b < bitmapBytes; b++) {
-            int bits = r.readByte();
-            int unusedFrom = Math.min(8, n - b * 8);
-            if (unusedFrom < 8 && (bits >>> unusedFrom) != 0) {
+            long bits = r.readByte();
+            int used = Math.min(8, n - b * 8);
+            if (used < 8 && (bits >>> used) != 0) {
                 throw r.corrupt("null bitmap marks columns past the last of " + info.schema.id());
             }
-            nulls[b >>> 3] |= (long) bits << ((b & 7) * 8);
+            if (nulls == null) {
+                nulls64 |= bits << (b * 8);
+            } else {
+                nulls[b >>> 3] |= bits << ((b & 7) * 8);
+            }
         }
         for (int i = 0; i < n; i++) {
-            if ((nulls[i >>> 6] & (1L << (i & 63))) == 0) {
+            long word = nulls == null ? nulls64 : nulls[i >>> 6];
+            if ((word & (1L << (i & 63))) == 0) {
                 try {
                     values[i] = readValue(r, types[i]);
                 } catch (RuntimeException e) {
@@ -433,12 +459,20 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
             case FLOAT32 -> Float.intBitsToFloat(r.readFixed32());
             case FLOAT64 -> Double.longBitsToDouble(r.readFixed64());
             case DECIMAL -> {
-                int scale = r.readZigZagInt();
+                long header = r.readVarLong();
+                long z = header >>> 1;
+                long scale = (z >>> 1) ^ -(z & 1);
+                if (scale != (int) scale) {
+                    throw r.corrupt("decimal scale " + scale + " does not fit 32 bits");
+                }
+                if ((header & 1) == 0) {
+                    yield BigDecimal.valueOf(r.readZigZag(), (int) scale);
+                }
                 byte[] unscaled = r.readBytes("decimal");
                 if (unscaled.length == 0) {
                     throw r.corrupt("decimal with no digits");
                 }
-                yield new BigDecimal(new BigInteger(unscaled), scale);
+                yield new BigDecimal(new BigInteger(unscaled), (int) scale);
             }
             case STRING, ENUM -> r.readString("text");
             case BYTES -> r.readBytes("bytes");
@@ -487,14 +521,17 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
             order[i] = r.readZigZag();
         }
         int entries = r.readCount("offset entry", 2);
-        Map<String, String> offset = new HashMap<>(entries * 2);
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] offset = new Map.Entry[entries];
         for (int i = 0; i < entries; i++) {
             String key = r.readString("offset key");
-            if (offset.put(key, r.readString("offset value")) != null) {
-                throw r.corrupt("offset key '" + key + "' appears twice");
+            offset[i] = Map.entry(key, r.readString("offset value"));
+            if (i > 0 && key.compareTo(offset[i - 1].getKey()) <= 0) {
+                throw r.corrupt("offset keys out of order at '" + key + "'");
             }
         }
-        return new SourcePosition(source, order, offset);
+        // an immutable map, which SourcePosition's Map.copyOf keeps as it is
+        return new SourcePosition(source, order, Map.ofEntries(offset));
     }
 
     /** A schema with what the row loops need at hand. */

@@ -56,6 +56,14 @@ final class ByteReader {
     }
 
     long readVarLong() {
+        // Fast path: most varints are one byte.
+        if (pos < limit) {
+            byte b = buf[pos];
+            if (b >= 0) {
+                pos++;
+                return b;
+            }
+        }
         long v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = readByte();
