@@ -34,6 +34,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code json-envelope}: {@link JsonEnvelopeCodec}, for scale: it carries less (no position, no before-row).
  * </ul>
  * Each trial prints its encoding's size as a line {@code [size] <codec>: <n> bytes/event}.
+ *
+ * <p>Measured on 2 shared cores, JDK 17, {@code -f 2 -wi 3 -i 5} (ops/s, ± 99.9% interval; the machine was busy):
+ * <pre>
+ *                 bytes   encode              decode
+ * binary            228   1.09M ± 0.38M       0.88M ± 0.32M
+ * cbor              271   0.89M ± 0.27M       0.33M ± 0.10M
+ * smile             292   0.74M ± 0.21M       0.59M ± 0.10M
+ * json-envelope     306   0.57M ± 0.14M       0.18M ± 0.02M
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
