@@ -42,6 +42,12 @@ class JsonEnvelopeCodecTest {
         if (holdsJsonNullDocument(event)) {
             return; // the documented loss, tested on its own: a JSON `null` document reads back as SQL NULL
         }
+        if (holdsDecimalBeyondJsonExponents(event)) {
+            // The documented refusal (tested on its own too): it must be an error, never a silent change.
+            assertThatThrownBy(() -> codec.encode(event)).isInstanceOf(CodecException.class)
+                    .hasMessageContaining("JSON readers cannot parse");
+            return;
+        }
         byte[] json = codec.encode(event);
 
         JsonEnvelopeCodec.Envelope envelope = codec.decode(json, event.schema());
@@ -55,6 +61,18 @@ class JsonEnvelopeCodecTest {
         assertThat(envelope.value()).isEqualTo(event.after());
         assertThat(envelope.isDelete()).isEqualTo(event.after() == null);
         assertThat(codec.decodeUntyped(json).get("key").size()).isEqualTo(keyColumns.size());
+    }
+
+    private static boolean holdsDecimalBeyondJsonExponents(ChangeEvent event) {
+        for (Row row : new Row[] {event.before(), event.after()}) {
+            for (int i = 0; row != null && i < row.size(); i++) {
+                if (row.get(i) instanceof java.math.BigDecimal d && d.scale() < 0
+                        && d.precision() - 1L - d.scale() > Integer.MAX_VALUE) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean holdsJsonNullDocument(ChangeEvent event) {
