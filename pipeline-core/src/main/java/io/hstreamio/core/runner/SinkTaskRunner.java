@@ -1,0 +1,196 @@
+package io.hstreamio.core.runner;
+
+import io.hstreamio.core.codec.ChangeEventCodec;
+import io.hstreamio.core.options.Options;
+import io.hstreamio.core.store.KeyValueStore;
+import io.hstreamio.core.store.ReceivedRecord;
+import io.hstreamio.core.store.RecordId;
+import io.hstreamio.core.store.StreamStore;
+import io.hstreamio.core.store.StreamSubscription;
+import io.hstreamio.core.task.Retry;
+import io.hstreamio.core.task.SinkContext;
+import io.hstreamio.core.task.SinkRecord;
+import io.hstreamio.core.task.SinkTask;
+import io.hstreamio.core.task.TaskMetrics;
+import io.hstreamio.core.task.TaskState;
+import io.hstreamio.core.task.ToolkitOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link SinkTask}: reads the stream through a durable subscription, hands batches to the task, and
+ * acknowledges them only after the task's {@code flush} returned (at-least-once by construction).
+ *
+ * <p>Failures: a {@code RetriableException} is retried with backoff ({@code task.error.maxRetries}). Any other failure of
+ * a batch replays it one record at a time, so that only the records that fail on their own meet
+ * {@code task.error.skipStrategy} (see {@link RecordErrorHandler}). {@link #run()} runs on the caller's thread;
+ * {@link #stop()} may be called from any thread.
+ */
+public final class SinkTaskRunner implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
+
+    private final String taskId;
+    private final SinkTask task;
+    private final Options options;
+    private final StreamStore store;
+    private final ChangeEventCodec codec;
+    private final String stream;
+    private final KeyValueStore state;
+    private final TaskMetrics metrics = new TaskMetrics();
+    private final Retry retry;
+    private final Clock clock;
+    private final RecordErrorHandler errors;
+    private final Lifecycle lifecycle;
+
+    public SinkTaskRunner(String taskId, SinkTask task, Options options, StreamStore store, ChangeEventCodec codec,
+            Clock clock) {
+        this.taskId = taskId;
+        this.task = task;
+        this.options = options;
+        this.store = store;
+        this.codec = codec;
+        this.clock = clock;
+        this.stream = options.get(ToolkitOptions.STREAM);
+        this.state = store.keyValueStore(TaskStates.namespace(taskId));
+        this.retry = Retry.of(options.get(ToolkitOptions.MAX_RETRIES));
+        this.errors = new RecordErrorHandler(taskId, options, store, metrics);
+        this.lifecycle = new Lifecycle("sink task " + taskId);
+    }
+
+    /** The subscription a sink task reads through; stable across restarts. */
+    public static String subscriptionName(String taskId) {
+        return "sink-" + taskId;
+    }
+
+    public TaskState state() {
+        return lifecycle.state();
+    }
+
+    public Optional<Throwable> failure() {
+        return lifecycle.failure();
+    }
+
+    public TaskMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return lifecycle.awaitTermination(timeout, unit);
+    }
+
+    public void stop() {
+        lifecycle.requestStop();
+    }
+
+    @Override
+    public void run() {
+        lifecycle.begin();
+        int maxRecords = options.get(ToolkitOptions.BATCH_MAX_RECORDS);
+        long maxAgeMillis = options.get(ToolkitOptions.BATCH_MAX_AGE).toMillis();
+        boolean started = false;
+        try (StreamSubscription subscription = store.subscribe(stream, subscriptionName(taskId),
+                options.get(ToolkitOptions.FROM_OFFSET))) {
+            task.start(options, new Context());
+            started = true;
+            log.info("Sink task {}: started, reading stream {} from {}", taskId, stream, subscription.committed());
+            while (!lifecycle.stopRequested()) {
+                List<ReceivedRecord> received = subscription.poll(maxRecords, maxAgeMillis);
+                if (received.isEmpty()) {
+                    continue;
+                }
+                metrics.recordsIn(received.size());
+                deliver(received);
+                List<RecordId> ids = new ArrayList<>(received.size());
+                received.forEach(r -> ids.add(r.id()));
+                subscription.ack(ids);
+            }
+            lifecycle.finish(TaskState.STOPPED);
+        } catch (Throwable e) {
+            lifecycle.fail(e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            if (started) {
+                task.stop();
+            }
+        }
+    }
+
+    private void deliver(List<ReceivedRecord> received) throws Exception {
+        List<SinkRecord> batch = new ArrayList<>(received.size());
+        List<ReceivedRecord> sources = new ArrayList<>(received.size());
+        long bytes = 0;
+        for (ReceivedRecord r : received) {
+            try {
+                batch.add(new SinkRecord(stream, r.id(), codec.decode(r.record().payload())));
+                sources.add(r);
+                bytes += r.record().payload().length;
+            } catch (RuntimeException e) {
+                errors.handle(stream, r, "cannot be decoded", e);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            writeAndFlush(batch);
+            metrics.delivered(batch.size(), bytes);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception batchFailure) {
+            log.warn("Sink task {}: a batch of {} records failed ({}); replaying it record by record", taskId,
+                    batch.size(), batchFailure.getMessage());
+            for (int i = 0; i < batch.size(); i++) {
+                SinkRecord one = batch.get(i);
+                try {
+                    writeAndFlush(List.of(one));
+                    metrics.delivered(1, sources.get(i).record().payload().length);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    errors.handle(stream, sources.get(i), RecordErrorHandler.describe(one), e);
+                }
+            }
+        }
+    }
+
+    private void writeAndFlush(List<SinkRecord> batch) throws Exception {
+        retry.run("write of " + batch.size() + " records by sink task " + taskId, () -> {
+            try {
+                task.write(batch);
+                task.flush();
+            } catch (io.hstreamio.core.task.RetriableException e) {
+                metrics.retried();
+                throw e;
+            }
+        });
+    }
+
+    private final class Context implements SinkContext {
+        @Override
+        public String taskId() {
+            return taskId;
+        }
+
+        @Override
+        public KeyValueStore state() {
+            return state;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public TaskMetrics metrics() {
+            return metrics;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.hstreamio.runtime.cli;
+
+import io.hstreamio.core.runner.Connectors;
+import io.hstreamio.core.runner.LocalPipeline;
+import io.hstreamio.core.store.StreamStore;
+import io.hstreamio.core.task.SinkConnector;
+import io.hstreamio.core.task.SourceConnector;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs one source → stream → sink pipeline on the embedded store until it completes or SIGINT/SIGTERM, printing
+ * progress and a summary. Shared by {@code pipeline} and {@code demo}.
+ */
+final class PipelineJob {
+    private PipelineJob() {}
+
+    record Result(long produced, long delivered, long skipped, Duration elapsed, Map<String, Long> sinkCounters) {}
+
+    static Result run(String name, Path dataDir, String sourceName, Map<String, ?> sourceOptions, String sinkName,
+            Map<String, ?> sinkOptions, PrintWriter out) throws Exception {
+        Connectors connectors = Connectors.discover();
+        SourceConnector source = connectors.source(sourceName);
+        SinkConnector sink = connectors.sink(sinkName);
+        try (StreamStore store = Stores.openEmbedded(dataDir)) {
+            LocalPipeline pipeline = new LocalPipeline(name, store, Stores.codecFor(store), Clock.systemUTC(),
+                    source, sourceOptions, sink, sinkOptions);
+            Thread hook = new Thread(pipeline::stop, "hstream-io-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            long started = System.nanoTime();
+            pipeline.start();
+            Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
+                    (produced, consumed) -> {
+                        if (produced + consumed > 0) {
+                            out.printf("... source: %,d events durable in the stream; sink: %,d delivered%n",
+                                    produced, consumed);
+                            out.flush();
+                        }
+                    });
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // SIGINT/SIGTERM: the hook already ran and stopped the pipeline; finish the summary.
+            }
+            if (failure.isPresent()) {
+                throw new JobFailedException(Errors.oneLine(failure.get()), failure.get());
+            }
+            return new Result(pipeline.source().metrics().deliveredRecords(),
+                    pipeline.sink().metrics().deliveredRecords(), pipeline.sink().metrics().skippedRecords(),
+                    elapsed, pipeline.sink().metrics().snapshot());
+        }
+    }
+
+    /** The job ran and failed (exit code 1, not a usage error). */
+    static final class JobFailedException extends RuntimeException {
+        JobFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
