@@ -56,6 +56,11 @@ public final class HStreamDbOptions {
     static final OptionDef<Integer> PREFETCH = OptionDef.integer("subscription.prefetch")
             .doc("StreamingFetch messages (batches) buffered in the client before the server is held back.")
             .defaultValue(64).validator(Validators.range(1, 100_000)).build();
+    static final OptionDef<Boolean> ACK_CONFIRM = OptionDef.bool("subscription.ackConfirm")
+            .doc("ack() waits until GetSubscription shows the checkpoint moved (durable acks). It relies on the"
+                    + " batchIndex we add to SubscriptionOffset; turn it off for a server without it (acks are then"
+                    + " sent and not confirmed, as HStreamDB's own clients do).")
+            .defaultValue(true).build();
     static final OptionDef<Duration> ACK_CONFIRM_TIMEOUT = OptionDef.duration("subscription.ackConfirmTimeout")
             .doc("ack() returns once the server reports the checkpoint moved; it fails after this long.")
             .defaultValue(Duration.ofSeconds(10)).build();
@@ -79,7 +84,7 @@ public final class HStreamDbOptions {
     public static final OptionsDefinition DEFINITION = OptionsDefinition.builder("hstream store")
             .add(COMPRESSION, BATCH_MAX_RECORDS, BATCH_MAX_BYTES, MAX_IN_FLIGHT_BYTES, BLOCK_TIMEOUT, APPEND_THREADS,
                     RPC_TIMEOUT, MAX_RETRIES, INITIAL_BACKOFF, MAX_BACKOFF, ACK_TIMEOUT, MAX_UNACKED, PREFETCH,
-                    ACK_CONFIRM_TIMEOUT, READ_WAIT, REPLICATION_FACTOR, BACKLOG, KV_STREAM, CLOSE_TIMEOUT)
+                    ACK_CONFIRM, ACK_CONFIRM_TIMEOUT, READ_WAIT, REPLICATION_FACTOR, BACKLOG, KV_STREAM, CLOSE_TIMEOUT)
             .build();
 
     private final Options options;

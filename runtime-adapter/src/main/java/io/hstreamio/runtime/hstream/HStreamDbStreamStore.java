@@ -424,7 +424,8 @@ public final class HStreamDbStreamStore implements StreamStore {
             }
         }
         return new HStreamDbSubscription(nodes, retry, stream, subscriptionName, id,
-                options.get(HStreamDbOptions.PREFETCH), options.get(HStreamDbOptions.ACK_CONFIRM_TIMEOUT));
+                options.get(HStreamDbOptions.PREFETCH), options.get(HStreamDbOptions.ACK_CONFIRM)
+                        ? options.get(HStreamDbOptions.ACK_CONFIRM_TIMEOUT) : null);
     }
 
     @Override

@@ -54,6 +54,7 @@ final class HStreamDbSubscription implements StreamSubscription {
     private final String subscriptionId;
     private final String consumerName = "hstream-io-" + UUID.randomUUID();
     private final int prefetch;
+    /** Null: acks are not confirmed (subscription.ackConfirm=false). */
     private final Duration ackConfirmTimeout;
 
     private Connection connection;
@@ -210,14 +211,16 @@ final class HStreamDbSubscription implements StreamSubscription {
             RecordId end = null;
             while (shard != null && !shard.isEmpty() && shard.firstEntry().getValue()) {
                 end = shard.pollFirstEntry().getKey();
-                unconfirmed.add(end);
+                if (ackConfirmTimeout != null) {
+                    unconfirmed.add(end); // without confirmation, acks lost with a broken call mean redelivery
+                }
             }
             if (end != null) {
                 committed.put(shardId, end);
                 expected.put(shardId, end);
             }
         }
-        if (!expected.isEmpty()) {
+        if (!expected.isEmpty() && ackConfirmTimeout != null) {
             confirm(expected);
         }
     }

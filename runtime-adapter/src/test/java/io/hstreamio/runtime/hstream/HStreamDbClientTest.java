@@ -291,6 +291,25 @@ class HStreamDbClientTest {
     }
 
     @Test
+    void withoutAckConfirmationAcksStillReachTheServerCheckpoint() throws Exception {
+        start(2, Clock.systemUTC(), "subscription.ackConfirm=false");
+        String stream = unique("noconfirm");
+        store.createStream(stream, 1);
+        List<RecordId> ids = store.append(stream, List.of(StreamRecord.raw("a", utf8("1")),
+                StreamRecord.raw("b", utf8("2")))).join();
+        try (StreamSubscription sub = store.subscribe(stream, "fast", StartPosition.EARLIEST)) {
+            pollUntil(sub, 2);
+            sub.ack(ids);
+            assertThat(sub.committed()).containsExactly(Map.entry(ids.get(1).shardId(), ids.get(1)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (StreamSubscription probe = store.subscribe(stream, "fast", StartPosition.EARLIEST)) {
+                    assertThat(probe.committed()).isEqualTo(sub.committed());
+                }
+            });
+        }
+    }
+
+    @Test
     void discoveryUsesDescribeClusterAndSurvivesADeadSeed() {
         start(3, Clock.systemUTC(), "");
         String stream = unique("seed");
