@@ -83,7 +83,7 @@ public final class JdbcSinkWriter {
 
     /** Creates the checkpoint table if needed and reads this sink's checkpoints. */
     public void open() {
-        if (settings.dryRun()) {
+        if (settings.dryRun() || settings.checkpointSchema() == null) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -137,7 +137,9 @@ public final class JdbcSinkWriter {
                 for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
                     applyTable(c, e.getKey(), e.getValue(), stats);
                 }
-                checkpoints.save(c, pendingUpTo);
+                if (settings.checkpointSchema() != null) {
+                    checkpoints.save(c, pendingUpTo);
+                }
                 c.commit();
                 LOG.debug("Sink {} flushed up to {}: {} upserted, {} deleted, {} copied, {} reduced away",
                         settings.sinkName(), pendingUpTo, stats.upserted, stats.deleted, stats.copied,
@@ -165,6 +167,24 @@ public final class JdbcSinkWriter {
                 pending.clear();
                 pendingUpTo.clear();
             }
+        }
+    }
+
+    /**
+     * Plans the target tables of {@code schemas} now (creating missing ones) instead of at their first flush, and
+     * decides then whether each is empty. Lets several writers share new tables: prepare them one after the other
+     * before any writes, and none races to create a table or mistakes another's rows for existing ones.
+     */
+    public void prepare(java.util.Collection<TableSchema> schemas) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            for (TableSchema s : schemas) {
+                if (settings.mapping().route(s.id()).isPresent()) {
+                    writerFor(c, s);
+                }
+            }
+        } catch (SQLException e) {
+            throw fail("cannot prepare target tables in " + dialect.name(), e);
         }
     }
 
