@@ -81,6 +81,12 @@ public final class SnapshotReader implements AutoCloseable {
     }
 
     public static SnapshotReader open(DatabaseUrl url, Options options, Clock clock) throws SQLException {
+        return open(url, options, clock, true);
+    }
+
+    /** @param requireTables whether a database without tables is an error (a target to verify may have none) */
+    public static SnapshotReader open(DatabaseUrl url, Options options, Clock clock, boolean requireTables)
+            throws SQLException {
         SourceDialect dialect = SourceDialect.of(url.kind());
         probe(url, dialect);
         int parallelism = options.get(SnapshotOptions.PARALLELISM);
@@ -97,7 +103,8 @@ public final class SnapshotReader implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(cfg);
         try (Connection c = pool.getConnection()) {
             List<TableId> all = dialect.listTables(c, url);
-            List<TableId> chosen = match(all, options.find(SnapshotOptions.TABLES).orElse(List.of()), url);
+            List<TableId> chosen = all.isEmpty() && !requireTables ? all
+                    : match(all, options.find(SnapshotOptions.TABLES).orElse(List.of()), url);
             List<TableSchema> schemas = new ArrayList<>();
             Map<TableId, Long> estimates = new LinkedHashMap<>();
             for (TableId id : chosen) {
@@ -326,34 +333,86 @@ public final class SnapshotReader implements AutoCloseable {
     }
 
     /**
-     * Reads one chunk on {@code c} (not streaming beyond {@code fetch.size}), for {@code verify}. The rows of
-     * {@code table} whose key lies in {@code chunk}'s range; {@code table} may be another database's table with the
-     * same key column names.
+     * Streams the rows of {@code table} in {@code chunk}'s range to {@code action} (for {@code verify});
+     * {@code table} may be another database's table with the same key column names.
      */
-    public List<Row> readRange(Connection c, TableSchema table, Chunk chunk) throws SQLException {
+    public void forEachRow(Connection c, TableSchema table, Chunk chunk, java.util.function.Consumer<Row> action)
+            throws SQLException {
         Chunk onTable = new Chunk(table, chunk.index(), chunk.lower(), chunk.upper(), chunk.rowRange(),
                 chunk.exact());
-        List<Row> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(selectSql(table, onTable))) {
+        try (PreparedStatement ps = c.prepareStatement(selectSql(table, onTable), ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.CONCUR_READ_ONLY)) {
             dialect.stream(c, ps, options.get(SnapshotOptions.FETCH_SIZE));
             KeyRanges.bindBounds(dialect, ps, table, onTable);
-            SourceDialect.ValueReader[] readers = table.columns().stream().map(dialect::reader)
-                    .toArray(SourceDialect.ValueReader[]::new);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Object[] values = new Object[readers.length];
-                    for (int i = 0; i < readers.length; i++) {
-                        values[i] = readers[i].read(rs, i + 1);
-                    }
-                    out.add(Row.trusted(values));
-                }
-            }
+            each(ps, table, action);
         } finally {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
         }
+    }
+
+    /** The rows of {@code table} in {@code chunk}'s range, in memory (one chunk's worth). */
+    public List<Row> readRange(Connection c, TableSchema table, Chunk chunk) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        forEachRow(c, table, chunk, out::add);
         return out;
+    }
+
+    /** The rows of {@code table} with the given primary-key values (batched IN lists). */
+    public List<Row> readKeys(Connection c, TableSchema table, List<Object[]> keys) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        List<String> pk = table.primaryKey();
+        String cols = table.columns().stream().map(col -> dialect.quote(col.name())).collect(Collectors.joining(", "));
+        String tuple = pk.size() == 1 ? dialect.quote(pk.get(0))
+                : "(" + pk.stream().map(dialect::quote).collect(Collectors.joining(", ")) + ")";
+        String one = pk.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(pk.size(), "?"))
+                + ")";
+        int batch = 500;
+        for (int from = 0; from < keys.size(); from += batch) {
+            List<Object[]> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+            String sql = "SELECT " + cols + " FROM " + dialect.qualify(table.id()) + " WHERE " + tuple + " IN ("
+                    + String.join(", ", java.util.Collections.nCopies(slice.size(), one)) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Object[] k : slice) {
+                    p = KeyRanges.bindKey(dialect, ps, p, k);
+                }
+                each(ps, table, out::add);
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return out;
+    }
+
+    /** {@code SELECT COUNT(*)} of a table. */
+    public long count(Connection c, TableSchema table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + dialect.qualify(table.id()));
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    private void each(PreparedStatement ps, TableSchema table, java.util.function.Consumer<Row> action)
+            throws SQLException {
+        SourceDialect.ValueReader[] readers = table.columns().stream().map(dialect::reader)
+                .toArray(SourceDialect.ValueReader[]::new);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Object[] values = new Object[readers.length];
+                for (int i = 0; i < readers.length; i++) {
+                    values[i] = readers[i].read(rs, i + 1);
+                }
+                action.accept(Row.trusted(values));
+            }
+        }
     }
 
     /** Every chunk of {@code table}, computed at once (for {@code verify}, which walks one table at a time). */

@@ -58,6 +58,11 @@ public final class KeyRanges {
         return n == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
     }
 
+    /** Binds one key's values in their carriers; returns the next parameter index. */
+    public static int bindKey(SourceDialect d, PreparedStatement ps, int first, Object[] key) throws SQLException {
+        return bind(d, ps, first, null, key);
+    }
+
     /** Binds key values in their carriers; returns the next parameter index. */
     static int bind(SourceDialect d, PreparedStatement ps, int first, TableSchema table, Object[] key)
             throws SQLException {

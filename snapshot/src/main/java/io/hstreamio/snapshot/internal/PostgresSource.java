@@ -272,7 +272,8 @@ final class PostgresSource extends SourceDialect {
                         return s == null ? null : new java.math.BigDecimal(s.replaceAll("[^0-9.\\-]", ""));
                     }
                     : ResultSet::getBigDecimal;
-            case STRING, ENUM -> ResultSet::getString;
+            case STRING -> column.sourceType().startsWith("_") ? PostgresSource::arrayAsJson : ResultSet::getString;
+            case ENUM -> ResultSet::getString;
             case BYTES -> ResultSet::getBytes;
             case JSON -> (rs, i) -> {
                 String s = rs.getString(i);
@@ -301,6 +302,52 @@ final class PostgresSource extends SourceDialect {
             case UINT64, YEAR, SET, GEOMETRY ->
                     throw new IllegalArgumentException("PostgreSQL has no " + column.type() + " columns");
         };
+    }
+
+    /** Arrays travel as JSON text, as the CDC source renders them. */
+    private static String arrayAsJson(ResultSet rs, int i) throws SQLException {
+        java.sql.Array a = rs.getArray(i);
+        if (a == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        json(sb, a.getArray());
+        return sb.toString();
+    }
+
+    private static void json(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof Object[] arr) {
+            sb.append('[');
+            for (int k = 0; k < arr.length; k++) {
+                sb.append(k == 0 ? "" : ",");
+                json(sb, arr[k]);
+            }
+            sb.append(']');
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else {
+            String s = v.toString();
+            sb.append('"');
+            for (char ch : s.toCharArray()) {
+                switch (ch) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    default -> {
+                        if (ch < 0x20) {
+                            sb.append(String.format("\\u%04x", (int) ch));
+                        } else {
+                            sb.append(ch);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
+        }
     }
 
     @Override
