@@ -70,6 +70,9 @@ public final class JdbcSinkWriter {
     private final Map<TableSchema, Long> fingerprints = new java.util.IdentityHashMap<>();
     private final Map<TableSchema, Long> fingerprintsByValue = new HashMap<>();
 
+    /** Whether a source table is written at all; the mapping is immutable, and asked once per record otherwise. */
+    private final Map<TableId, Boolean> routed = new HashMap<>();
+
     private long skipped;
     private long appliedRecords;
 
@@ -99,8 +102,11 @@ public final class JdbcSinkWriter {
 
     /** Buffers records not yet applied; flushes by itself when the buffer is full. */
     public void write(List<SinkRecord> records) {
+        ShardKey shard = null;
         for (SinkRecord r : records) {
-            ShardKey shard = new ShardKey(r.stream(), r.id().shardId());
+            if (shard == null || shard.shard() != r.id().shardId() || !shard.stream().equals(r.stream())) {
+                shard = new ShardKey(r.stream(), r.id().shardId()); // records come in runs of one shard
+            }
             RecordId done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             if (done != null && r.id().compareTo(done) <= 0) {
                 skipped++;
@@ -231,7 +237,7 @@ public final class JdbcSinkWriter {
             if (e.type() == ChangeType.TRANSACTION_BEGIN || e.type() == ChangeType.TRANSACTION_END) {
                 continue;
             }
-            if (settings.mapping().route(e.table()).isEmpty()) {
+            if (!routed.computeIfAbsent(e.table(), t -> settings.mapping().route(t).isPresent())) {
                 continue;
             }
             out.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e);
@@ -241,9 +247,12 @@ public final class JdbcSinkWriter {
 
     private void prepareWriters(Connection c, Map<TableId, List<ChangeEvent>> byTable) throws SQLException {
         for (List<ChangeEvent> events : byTable.values()) {
+            TableSchema last = null;
             for (ChangeEvent e : events) {
-                if (e.schema() != null && e.type() != ChangeType.SCHEMA_CHANGE) {
+                // Runs of events share one schema instance: look each up once.
+                if (e.schema() != null && e.schema() != last && e.type() != ChangeType.SCHEMA_CHANGE) {
                     writerFor(c, e.schema());
+                    last = e.schema();
                 }
             }
         }
