@@ -297,7 +297,7 @@ public final class SnapshotReader implements AutoCloseable {
             SourceDialect.ValueReader[] readers = t.columns().stream().map(dialect::reader)
                     .toArray(SourceDialect.ValueReader[]::new);
             try (ResultSet rs = ps.executeQuery()) {
-                List<Row> batch = new ArrayList<>(Math.min(batchRows, 1024));
+                List<Row> batch = new ArrayList<>(batchRows);
                 while (rs.next()) {
                     Object[] values = new Object[readers.length];
                     for (int i = 0; i < readers.length; i++) {

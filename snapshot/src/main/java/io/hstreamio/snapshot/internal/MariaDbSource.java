@@ -333,18 +333,45 @@ final class MariaDbSource extends SourceDialect {
         };
     }
 
+    /** MySQL DATE text (yyyy-mm-dd); zero and partial-zero dates have no calendar value: null, as CDC gives. */
     static LocalDate date(String s) {
-        if (s == null || s.startsWith("0000") || s.contains("-00")) {
-            return null; // zero dates (and partial ones) have no calendar value: null, as the CDC source gives
-        }
-        return LocalDate.parse(s);
-    }
-
-    static LocalDateTime dateTime(String s) {
-        if (s == null || s.startsWith("0000") || s.substring(0, Math.min(10, s.length())).contains("-00")) {
+        if (s == null) {
             return null;
         }
-        return LocalDateTime.parse(s.replace(' ', 'T'));
+        int y = digits(s, 0, 4);
+        int m = digits(s, 5, 7);
+        int d = digits(s, 8, 10);
+        return m == 0 || d == 0 ? null : LocalDate.of(y, m, d);
+    }
+
+    /** MySQL DATETIME/TIMESTAMP text: yyyy-mm-dd hh:mm:ss[.f...]; parsed by hand, this runs once per value. */
+    static LocalDateTime dateTime(String s) {
+        LocalDate date = date(s);
+        if (date == null) {
+            return null;
+        }
+        int nanos = 0;
+        if (s.length() > 20) {
+            int f = digits(s, 20, s.length());
+            for (int i = s.length() - 20; i < 9; i++) {
+                f *= 10;
+            }
+            nanos = f;
+        }
+        return LocalDateTime.of(date.getYear(), date.getMonthValue(), date.getDayOfMonth(), digits(s, 11, 13),
+                digits(s, 14, 16), digits(s, 17, 19), nanos);
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("not a MySQL date-time: '" + s + "'");
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** MySQL TIME text: [-]H+:MM:SS[.ffffff], -838:59:59 .. 838:59:59. */
