@@ -272,7 +272,8 @@ final class PostgresSource extends SourceDialect {
                         return s == null ? null : new java.math.BigDecimal(s.replaceAll("[^0-9.\\-]", ""));
                     }
                     : ResultSet::getBigDecimal;
-            case STRING -> column.sourceType().startsWith("_") ? PostgresSource::arrayAsJson : ResultSet::getString;
+            case STRING -> column.sourceType().startsWith("_") ? PostgresSource::arrayAsJson
+                    : column.sourceType().equals("INTERVAL") ? PostgresSource::intervalIso : ResultSet::getString;
             case ENUM -> ResultSet::getString;
             case BYTES -> ResultSet::getBytes;
             case JSON -> (rs, i) -> {
@@ -302,6 +303,17 @@ final class PostgresSource extends SourceDialect {
             case UINT64, YEAR, SET, GEOMETRY ->
                     throw new IllegalArgumentException("PostgreSQL has no " + column.type() + " columns");
         };
+    }
+
+    /** Intervals travel as ISO-8601 text (P1Y2M3DT4H5M6.5S), as the CDC source renders them. */
+    private static String intervalIso(ResultSet rs, int i) throws SQLException {
+        Object o = rs.getObject(i);
+        if (!(o instanceof org.postgresql.util.PGInterval v)) {
+            return o == null ? null : o.toString();
+        }
+        String secs = new java.math.BigDecimal(Double.toString(v.getSeconds())).stripTrailingZeros().toPlainString();
+        return "P" + v.getYears() + "Y" + v.getMonths() + "M" + v.getDays() + "DT" + v.getHours() + "H"
+                + v.getMinutes() + "M" + secs + "S";
     }
 
     /** Arrays travel as JSON text, as the CDC source renders them. */
