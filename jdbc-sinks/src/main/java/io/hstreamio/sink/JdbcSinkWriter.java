@@ -97,17 +97,25 @@ public final class JdbcSinkWriter {
     /** Buffers records not yet applied; flushes by itself when the buffer is full. */
     public void write(List<SinkRecord> records) {
         ShardKey shard = null;
+        RecordId done = null;
         for (SinkRecord r : records) {
             if (shard == null || shard.shard() != r.id().shardId() || !shard.stream().equals(r.stream())) {
-                shard = new ShardKey(r.stream(), r.id().shardId()); // records come in runs of one shard
+                if (shard != null && done != null) {
+                    pendingUpTo.put(shard, done);
+                }
+                // Records come in runs of one shard: look its position up once per run.
+                shard = new ShardKey(r.stream(), r.id().shardId());
+                done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             }
-            RecordId done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             if (done != null && r.id().compareTo(done) <= 0) {
                 skipped++;
                 continue;
             }
             pending.add(r);
-            pendingUpTo.put(shard, r.id());
+            done = r.id();
+        }
+        if (shard != null && done != null) {
+            pendingUpTo.put(shard, done);
         }
         if (pending.size() >= settings.maxBufferedRecords()) {
             flush();
