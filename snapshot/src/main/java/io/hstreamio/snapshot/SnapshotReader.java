@@ -200,7 +200,8 @@ public final class SnapshotReader implements AutoCloseable {
         // Biggest tables first, so that the last chunks running are small ones.
         Deque<Chunker> chunkers = new ArrayDeque<>();
         tables.stream().sorted(Comparator.comparingLong((TableSchema t) -> -stats.get(t.id()).estimatedRows()))
-                .forEach(t -> chunkers.add(new Chunker(dialect, t, chunkRows, consistent)));
+                .forEach(t -> chunkers.add(new Chunker(dialect, t, chunkRows, consistent,
+                        stats.get(t.id()).estimatedRows())));
         ChunkQueue queue = new ChunkQueue(chunkers);
 
         List<Connection> workerConnections = new ArrayList<>();
@@ -418,7 +419,8 @@ public final class SnapshotReader implements AutoCloseable {
     /** Every chunk of {@code table}, computed at once (for {@code verify}, which walks one table at a time). */
     public List<Chunk> chunks(TableSchema table) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            return new Chunker(dialect, table, options.get(SnapshotOptions.CHUNK_ROWS), true).all(c);
+            return new Chunker(dialect, table, options.get(SnapshotOptions.CHUNK_ROWS), true,
+                    stats.get(table.id()).estimatedRows()).all(c);
         }
     }
 

@@ -48,7 +48,11 @@ public final class Chunker {
     private List<String> ranges;
     private boolean emptyTable;
 
-    public Chunker(SourceDialect dialect, TableSchema table, long chunkRows, boolean consistent) {
+    private final long estimatedRows;
+
+    /** @param estimatedRows the server's row estimate, used instead of a COUNT(*) scan when positive */
+    public Chunker(SourceDialect dialect, TableSchema table, long chunkRows, boolean consistent, long estimatedRows) {
+        this.estimatedRows = estimatedRows;
         this.dialect = dialect;
         this.table = table;
         this.chunkRows = chunkRows;
@@ -111,7 +115,10 @@ public final class Chunker {
             if (t == LogicalType.INT32 || t == LogicalType.INT64) {
                 String k = dialect.quote(table.primaryKey().get(0));
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT MIN(" + k + "), MAX(" + k + "), COUNT(*) FROM "
+                     // MIN and MAX read the two ends of the index; the count only sizes chunks, so the server's
+                     // estimate does when there is one (COUNT(*) scans the whole index).
+                     ResultSet rs = st.executeQuery("SELECT MIN(" + k + "), MAX(" + k + ")"
+                             + (estimatedRows > 0 ? ", " + estimatedRows : ", COUNT(*)") + " FROM "
                              + dialect.qualify(table.id()))) {
                     rs.next();
                     long min = rs.getLong(1);
@@ -119,6 +126,7 @@ public final class Chunker {
                     long mx = rs.getLong(2);
                     long count = rs.getLong(3);
                     double span = (double) mx - min + 1;
+                    count = Math.min(count, (long) span); // an estimate may exceed the key span
                     if (empty || count == 0) {
                         emptyTable = true; // one open chunk, which reads whatever is there when it runs
                         return;
