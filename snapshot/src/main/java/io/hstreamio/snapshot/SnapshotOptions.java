@@ -23,6 +23,10 @@ public final class SnapshotOptions {
     public static final OptionDef<Integer> BATCH_ROWS = OptionDef.integer("batch.rows")
             .doc("Rows handed to the consumer at a time; bounds memory per worker.").defaultValue(10_000)
             .validator(Validators.positive()).build();
+    public static final OptionDef<Long> BATCH_BYTES = OptionDef.longInt("batch.bytes")
+            .doc("Estimated heap bytes of rows handed to the consumer at a time: batches end at batch.rows or here, "
+                    + "whichever comes first, so wide rows stay bounded too.").defaultValue(8L << 20)
+            .validator(Validators.positive()).build();
     public static final OptionDef<Integer> FETCH_SIZE = OptionDef.integer("fetch.size")
             .doc("Rows the driver fetches per round trip of a streaming read.").defaultValue(5_000)
             .validator(Validators.positive()).build();
@@ -32,7 +36,7 @@ public final class SnapshotOptions {
                     + "Otherwise each chunk is consistent on its own.").defaultValue(false).build();
 
     public static final OptionsDefinition DEFINITION = OptionsDefinition.builder("snapshot")
-            .add(TABLES, PARALLELISM, CHUNK_ROWS, BATCH_ROWS, FETCH_SIZE, CONSISTENT).build();
+            .add(TABLES, PARALLELISM, CHUNK_ROWS, BATCH_ROWS, BATCH_BYTES, FETCH_SIZE, CONSISTENT).build();
 
     public static Options parse(Map<String, ?> raw) {
         return DEFINITION.parse(raw);

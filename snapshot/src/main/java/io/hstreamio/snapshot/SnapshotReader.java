@@ -289,6 +289,8 @@ public final class SnapshotReader implements AutoCloseable {
             s.note("at-least-once: no primary key");
         }
         int batchRows = options.get(SnapshotOptions.BATCH_ROWS);
+        long batchBytes = options.get(SnapshotOptions.BATCH_BYTES);
+        long bytes = 0;
         long n = 0;
         LOG.debug("Snapshot step 4 - reading {}", chunk);
         try (PreparedStatement ps = c.prepareStatement(selectSql(t, chunk), ResultSet.TYPE_FORWARD_ONLY,
@@ -304,8 +306,11 @@ public final class SnapshotReader implements AutoCloseable {
                     for (int i = 0; i < readers.length; i++) {
                         values[i] = readers[i].read(rs, i + 1);
                     }
-                    batch.add(Row.trusted(values));
-                    if (batch.size() >= batchRows) {
+                    Row row = Row.trusted(values);
+                    batch.add(row);
+                    bytes += RowSize.estimate(row);
+                    if (batch.size() >= batchRows || bytes >= batchBytes) {
+                        bytes = 0;
                         n += batch.size();
                         s.addRead(batch.size());
                         consumer.rows(chunk, batch);

@@ -21,6 +21,7 @@ import io.hstreamio.snapshot.ChunkConsumer;
 import io.hstreamio.snapshot.ConnectErrors;
 import io.hstreamio.snapshot.DatabaseUrl;
 import io.hstreamio.snapshot.LoadReport;
+import io.hstreamio.snapshot.RowSize;
 import io.hstreamio.snapshot.SnapshotOptions;
 import io.hstreamio.snapshot.SnapshotReader;
 import io.hstreamio.snapshot.TableStats;
@@ -63,6 +64,8 @@ import picocli.CommandLine.Spec;
                         + "differences."})
 final class LoadCommand implements Callable<Integer> {
     static final int EXIT_DIFFERENCES = 3;
+    /** Estimated heap that all workers' write buffers may hold together (rows waiting for their COPY). */
+    static final long BUFFER_BUDGET_BYTES = 48L << 20;
 
     @Spec
     CommandSpec spec;
@@ -146,7 +149,9 @@ final class LoadCommand implements Callable<Integer> {
             }, every, every, TimeUnit.MILLISECONDS);
             Throwable failure = null;
             try {
-                reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader));
+                // Each worker flushes at a chunk's end or once its buffer holds its share of the budget.
+                long bufferBytes = Math.max(4L << 20, BUFFER_BUDGET_BYTES / parallelism);
+                reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader, bufferBytes));
                 writers.get(0).resetIdentities(); // writer 0 prepared every table
             } catch (Exception e) {
                 failure = e;
@@ -198,13 +203,16 @@ final class LoadCommand implements Callable<Integer> {
         private final int worker;
         private final JdbcSinkWriter writer;
         private final SnapshotReader reader;
+        private final long maxBufferBytes;
         private long sequence;
         private long pending;
+        private long pendingBytes;
 
-        WriterConsumer(int worker, JdbcSinkWriter writer, SnapshotReader reader) {
+        WriterConsumer(int worker, JdbcSinkWriter writer, SnapshotReader reader, long maxBufferBytes) {
             this.worker = worker;
             this.writer = writer;
             this.reader = reader;
+            this.maxBufferBytes = maxBufferBytes;
         }
 
         @Override
@@ -213,6 +221,7 @@ final class LoadCommand implements Callable<Integer> {
             TableSchema schema = chunk.table();
             for (Row r : rows) {
                 records.add(new SinkRecord("load", new RecordId(worker, ++sequence, 0), ChangeEvent.read(schema, r)));
+                pendingBytes += RowSize.estimate(r);
             }
             pending += rows.size();
             try {
@@ -221,10 +230,18 @@ final class LoadCommand implements Callable<Integer> {
                 failed(chunk);
                 throw e;
             }
+            if (pendingBytes >= maxBufferBytes) {
+                flush(chunk); // wide rows: a chunk becomes several transactions rather than a heap overflow
+            }
         }
 
         @Override
         public void chunkDone(Chunk chunk, long rows) {
+            flush(chunk);
+        }
+
+        private void flush(Chunk chunk) {
+            pendingBytes = 0;
             try {
                 writer.flush();
             } catch (RuntimeException e) {
