@@ -350,6 +350,11 @@ final class LoadCommand implements Callable<Integer> {
                 return new BadInputException("target " + url + " is not writable for this load (" + e.getMessage()
                         + "): grant the user CREATE and INSERT there, or point --to elsewhere", e);
             }
+            if (!e.retriable() && c == null) {
+                // The planner's verdicts: an existing table of another shape, or creation switched off.
+                return new BadInputException(e.getMessage() + " (target " + url + "; drop or rename that table, or "
+                        + "load into another schema)", e);
+            }
             return e;
         }
     }

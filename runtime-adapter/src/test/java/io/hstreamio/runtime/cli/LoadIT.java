@@ -293,6 +293,9 @@ class LoadIT {
         assertBadInput(cli("load", "--from", mariadb(), "--to", postgres("nosuch")),
                 "schema 'nosuch' does not exist");
         assertBadInput(cli("verify", "--from", mariadb(), "--to", "postgresql://u@h"), "names no database");
+        DBS.postgres().execute("CREATE SCHEMA clash", "CREATE TABLE clash.sparse (id text PRIMARY KEY)");
+        assertBadInput(cli("load", "--from", mariadb(), "--to", postgres("clash"), "--tables", "sparse"),
+                "cannot take rows of");
 
         // A target that takes no writes.
         String ro = DBS.postgres().name() + "_ro";
