@@ -1,0 +1,76 @@
+package io.hstreamio.runtime.cli;
+
+import io.hstreamio.core.runner.Connectors;
+import io.hstreamio.runtime.protocol.ConnectorConfig;
+import io.hstreamio.runtime.protocol.ConnectorImage;
+import io.hstreamio.runtime.protocol.ConnectorKind;
+import io.hstreamio.runtime.protocol.FileLogging;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "connector",
+        description = {"One connector as an HStream IO image, speaking the stock protocol: `spec` prints the JSON "
+                + "Schema of its options; `check --config F` prints {\"result\":…,\"type\":…,\"message\":…,"
+                + "\"detail\":…}; `run --config F` runs the task, talking newline-delimited JSON on stdin/stdout "
+                + "(KvGet, KvSet, Report every 3 s; stop) and logging to /data/app.log or app.log beside F.",
+                "config.json: {\"hstream\":{\"serviceUrl\":\"embedded:DIR\"},\"connector\":{…},\"task\":\"<uuid>\"}; "
+                        + "env HSTREAM_SERVICE_URL overrides serviceUrl.",
+                "Example: hstream-io connector source generator spec"})
+final class ConnectorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "source|sink", description = "The kind of connector.")
+    String kind;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "The connector (see `hstream-io connectors`).")
+    String name;
+
+    @Parameters(index = "2", paramLabel = "spec|check|run", description = "What to do.")
+    String action;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The task's config.json (check and run).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ConnectorImage image = new ConnectorImage(Connectors.discover(), ConnectorKind.parse(kind), name);
+        PrintWriter out = spec.commandLine().getOut();
+        switch (action) {
+            case "spec" -> {
+                out.println(image.spec().toString());
+                out.flush();
+                return 0;
+            }
+            case "check" -> {
+                ConnectorConfig c = ConnectorConfig.read(requireConfig(), System.getenv());
+                out.println(image.check(c).toString());
+                out.flush();
+                return 0;
+            }
+            case "run" -> {
+                Path file = requireConfig();
+                ConnectorConfig c = ConnectorConfig.read(file, System.getenv());
+                PrintStream protocolOut = FileLogging.redirect(FileLogging.logFile(file));
+                return image.run(c, file.toAbsolutePath().getParent(), System.in, protocolOut, Clock.systemUTC());
+            }
+            default -> throw new IllegalArgumentException("unknown action '" + action
+                    + "'; use spec, check --config FILE or run --config FILE");
+        }
+    }
+
+    private Path requireConfig() {
+        if (config == null) {
+            throw new IllegalArgumentException(action + " needs --config FILE (the task's config.json)");
+        }
+        return config;
+    }
+}
