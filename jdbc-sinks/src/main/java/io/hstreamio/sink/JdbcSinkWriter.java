@@ -63,12 +63,6 @@ public final class JdbcSinkWriter {
     private final Set<TableRef> snapshotted = new HashSet<>();
     private final Set<TableRef> identityDue = new HashSet<>();
 
-    /**
-     * TableSchema.fingerprint() hashes the whole schema text on every call; events of one table share few schema
-     * instances, so remember it per instance (and per equal schema, for decoders that build fresh instances).
-     */
-    private final Map<TableSchema, Long> fingerprints = new java.util.IdentityHashMap<>();
-    private final Map<TableSchema, Long> fingerprintsByValue = new HashMap<>();
 
     private long skipped;
     private long appliedRecords;
@@ -230,7 +224,7 @@ public final class JdbcSinkWriter {
     }
 
     private TableWriter writerFor(Connection c, TableSchema schema) throws SQLException {
-        long fp = fingerprint(schema);
+        long fp = schema.fingerprint();
         TableWriter w = writers.get(fp);
         if (w != null) {
             return w;
@@ -280,7 +274,7 @@ public final class JdbcSinkWriter {
         for (ChangeEvent e : events) {
             boolean row = e.type() == ChangeType.READ || e.type() == ChangeType.INSERT
                     || e.type() == ChangeType.UPDATE || e.type() == ChangeType.DELETE;
-            if (row && runSchema != null && runSchema == fingerprint(e.schema())) {
+            if (row && runSchema != null && runSchema == e.schema().fingerprint()) {
                 run.add(e);
                 continue;
             }
@@ -289,7 +283,7 @@ public final class JdbcSinkWriter {
             runSchema = null;
             if (row) {
                 run.add(e);
-                runSchema = fingerprint(e.schema());
+                runSchema = e.schema().fingerprint();
             } else if (e.type() == ChangeType.TRUNCATE) {
                 truncate(c, table);
             } else if (e.type() == ChangeType.SCHEMA_CHANGE) {
@@ -305,7 +299,7 @@ public final class JdbcSinkWriter {
         if (run.isEmpty()) {
             return;
         }
-        TableWriter w = writers.get(fingerprint(run.get(0).schema()));
+        TableWriter w = writers.get(run.get(0).schema().fingerprint());
         boolean reads = run.get(run.size() - 1).type() == ChangeType.READ;
         if (reads) {
             snapshotted.add(w.target());
@@ -313,18 +307,6 @@ public final class JdbcSinkWriter {
             identityDue.add(w.target());
         }
         w.apply(c, List.copyOf(run), stats);
-    }
-
-    private long fingerprint(TableSchema schema) {
-        Long fp = fingerprints.get(schema);
-        if (fp == null) {
-            fp = fingerprintsByValue.computeIfAbsent(schema, TableSchema::fingerprint);
-            if (fingerprints.size() > 10_000) {
-                fingerprints.clear(); // a decoder that makes a new instance per event: fall back to equality
-            }
-            fingerprints.put(schema, fp);
-        }
-        return fp;
     }
 
     private void truncate(Connection c, TableId table) throws SQLException {

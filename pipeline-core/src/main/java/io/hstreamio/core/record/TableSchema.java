@@ -14,16 +14,22 @@ import java.util.Objects;
  *
  * <p>A {@link Row} holds values positionally in {@link #columns()} order. The {@link #fingerprint()} identifies this
  * exact shape; row events in a stream carry it instead of the whole schema.
- *
- * @param primaryKey primary-key column names in key order; empty for a table without a primary key
- */
-public record TableSchema(TableId id, List<ColumnSchema> columns, List<String> primaryKey, List<IndexSchema> indexes) {
 
-    public TableSchema {
-        Objects.requireNonNull(id, "id");
-        columns = List.copyOf(columns);
-        primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
-        indexes = indexes == null ? List.of() : List.copyOf(indexes);
+ */
+public final class TableSchema {
+    private final TableId id;
+    private final List<ColumnSchema> columns;
+    private final List<String> primaryKey;
+    private final List<IndexSchema> indexes;
+    // Computed once: every row event is encoded with its schema's fingerprint, and schemas are shared by many rows.
+    private volatile Long fingerprint;
+    private int hash;
+
+    public TableSchema(TableId id, List<ColumnSchema> columns, List<String> primaryKey, List<IndexSchema> indexes) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.columns = columns = List.copyOf(columns);
+        this.primaryKey = primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
+        this.indexes = indexes == null ? List.of() : List.copyOf(indexes);
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             if (seen.put(columns.get(i).name(), i) != null) {
@@ -39,6 +45,24 @@ public record TableSchema(TableId id, List<ColumnSchema> columns, List<String> p
 
     public TableSchema(TableId id, List<ColumnSchema> columns, List<String> primaryKey) {
         this(id, columns, primaryKey, List.of());
+    }
+
+    public TableId id() {
+        return id;
+    }
+
+    /** Columns in row order. */
+    public List<ColumnSchema> columns() {
+        return columns;
+    }
+
+    /** Primary-key column names in key order; empty for a table without a primary key. */
+    public List<String> primaryKey() {
+        return primaryKey;
+    }
+
+    public List<IndexSchema> indexes() {
+        return indexes;
     }
 
     /** Position of the named column, or -1. */
@@ -73,15 +97,44 @@ public record TableSchema(TableId id, List<ColumnSchema> columns, List<String> p
     }
 
     /**
-     * A 64-bit identity of this exact shape (all fields), stable across JVMs and versions of this class as long as
-     * {@link #toString()}'s record form is unchanged.
+     * A 64-bit identity of this exact shape (all fields), stable across JVMs as long as {@link #toString()}'s form is
+     * unchanged. Computed once per instance.
      */
     public long fingerprint() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toString().getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        Long f = fingerprint;
+        if (f == null) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(toString().getBytes(StandardCharsets.UTF_8));
+                fingerprint = f = ByteBuffer.wrap(digest).getLong();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+            }
         }
+        return f;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof TableSchema t && t.hashCode() == hashCode() && t.id.equals(id)
+                && t.columns.equals(columns) && t.primaryKey.equals(primaryKey) && t.indexes.equals(indexes);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Objects.hash(id, columns, primaryKey, indexes);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** The record-style form the fingerprint hashes; keep it stable. */
+    @Override
+    public String toString() {
+        return "TableSchema[id=TableId[database=" + id.database() + ", schema=" + id.schema() + ", table=" + id.table()
+                + "], columns=" + columns + ", primaryKey=" + primaryKey + ", indexes=" + indexes
+                + "]";
     }
 }

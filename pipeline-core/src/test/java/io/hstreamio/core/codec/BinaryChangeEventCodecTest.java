@@ -15,6 +15,7 @@ import io.hstreamio.core.record.Row;
 import io.hstreamio.core.record.SourcePosition;
 import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.core.testing.RandomCases;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -35,71 +36,62 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 class BinaryChangeEventCodecTest {
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final BinaryChangeEventCodec codec = new BinaryChangeEventCodec(registry);
 
-    @Provide
-    Arbitrary<ChangeEvent> events() {
-        return CodecArbitraries.events();
-    }
-
-    @Provide
-    Arbitrary<ChangeEvent> everyTypeEvents() {
-        return CodecArbitraries.everyTypeSchema().flatMap(CodecArbitraries::events);
-    }
-
-    @Provide
-    Arbitrary<ChangeEvent> everyTypeRowEvents() {
-        return CodecArbitraries.everyTypeSchema().flatMap(CodecArbitraries::rowEvents);
-    }
-
     // ------------------------------------------------------------------ round trips
 
-    @Property(tries = 400)
-    void anyEventRoundTrips(@ForAll("events") ChangeEvent event) {
-        assertThat(codec.decode(codec.encode(event))).isEqualTo(event);
+    @Test
+    void anyEventRoundTrips() {
+        RandomCases.forAll(400, g -> {
+            ChangeEvent event = CodecCases.event(g);
+            assertThat(codec.decode(codec.encode(event))).isEqualTo(event);
+        });
     }
 
-    @Property(tries = 200)
-    void everyLogicalTypeRoundTrips(@ForAll("everyTypeRowEvents") ChangeEvent event) {
-        ChangeEvent decoded = codec.decode(codec.encode(event));
-        assertThat(decoded).isEqualTo(event);
-        // equals() is lenient where Java is (NaN, List implementations): check the exact Java types as well
-        for (int i = 0; i < event.keyRow().size(); i++) {
-            Object original = event.keyRow().get(i);
-            if (original != null) {
-                assertThat(decoded.keyRow().get(i)).isInstanceOf(event.schema().columns().get(i).type().javaType());
+    @Test
+    void everyLogicalTypeRoundTrips() {
+        RandomCases.forAll(200, g -> {
+            ChangeEvent event = CodecCases.rowEvent(g, CodecCases.everyTypeSchema(g));
+            ChangeEvent decoded = codec.decode(codec.encode(event));
+            assertThat(decoded).isEqualTo(event);
+            // equals() is lenient where Java is (NaN, List implementations): check the exact Java types as well
+            for (int i = 0; i < event.keyRow().size(); i++) {
+                if (event.keyRow().get(i) != null) {
+                    assertThat(decoded.keyRow().get(i))
+                            .isInstanceOf(event.schema().columns().get(i).type().javaType());
+                }
             }
-        }
+        });
     }
 
-    @Property(tries = 60)
-    void aReaderInAnotherProcessResolvesSchemasThroughTheDurableRegistry(@ForAll("everyTypeEvents") ChangeEvent event) {
-        MapKeyValueStore store = new MapKeyValueStore();
-        byte[] bytes = new BinaryChangeEventCodec(new KeyValueSchemaRegistry(store)).encode(event);
-        // a fresh registry and codec over the same store: nothing cached, nothing seen before this event
-        ChangeEvent decoded = new BinaryChangeEventCodec(new KeyValueSchemaRegistry(store)).decode(bytes);
-        assertThat(decoded).isEqualTo(event);
+    @Test
+    void aReaderInAnotherProcessResolvesSchemasThroughTheDurableRegistry() {
+        RandomCases.forAll(60, g -> {
+            ChangeEvent event = CodecCases.event(g, CodecCases.everyTypeSchema(g));
+            MapKeyValueStore store = new MapKeyValueStore();
+            byte[] bytes = new BinaryChangeEventCodec(new KeyValueSchemaRegistry(store)).encode(event);
+            // a fresh registry and codec over the same store: nothing cached, nothing seen before this event
+            ChangeEvent decoded = new BinaryChangeEventCodec(new KeyValueSchemaRegistry(store)).decode(bytes);
+            assertThat(decoded).isEqualTo(event);
+        });
     }
 
-    @Property(tries = 200)
-    void encodingIsDeterministicAcrossCodecInstances(@ForAll("events") ChangeEvent event) {
-        byte[] first = codec.encode(event);
-        assertThat(codec.encode(event)).isEqualTo(first);
-        assertThat(new BinaryChangeEventCodec(new InMemorySchemaRegistry()).encode(event)).isEqualTo(first);
+    @Test
+    void encodingIsDeterministicAcrossCodecInstances() {
+        RandomCases.forAll(200, g -> {
+            ChangeEvent event = CodecCases.event(g);
+            byte[] first = codec.encode(event);
+            assertThat(codec.encode(event)).isEqualTo(first);
+            assertThat(new BinaryChangeEventCodec(new InMemorySchemaRegistry()).encode(event)).isEqualTo(first);
+        });
     }
 
-    @Example
+    @Test
     void valuesAtTheEdgesRoundTrip() {
         List<LogicalType> types = List.of(LogicalType.UINT64, LogicalType.TIME, LogicalType.TIME,
                 LogicalType.TIMESTAMP, LogicalType.TIMESTAMP, LogicalType.TIMESTAMP_TZ, LogicalType.TIMESTAMP_TZ,
@@ -140,7 +132,7 @@ class BinaryChangeEventCodecTest {
                 .isEqualTo(Double.doubleToRawLongBits(-0.0));
     }
 
-    @Example
+    @Test
     void aRowEventCostsItsFingerprintNotItsSchema() {
         TableSchema wide = schemaOf(java.util.Collections.nCopies(40, LogicalType.INT32));
         Object[] values = new Object[40];
@@ -157,7 +149,7 @@ class BinaryChangeEventCodecTest {
 
     // ------------------------------------------------------------------ schemas and the registry
 
-    @Example
+    @Test
     void theEncoderRegistersTheSchemaBeforeReturningBytesThatReferToIt() {
         TableSchema schema = schemaOf(List.of(LogicalType.INT64));
         assertThat(registry.find(schema.fingerprint())).isEmpty();
@@ -167,7 +159,7 @@ class BinaryChangeEventCodecTest {
         assertThat(registry.find(schema.fingerprint())).contains(schema);
     }
 
-    @Example
+    @Test
     void aReaderLearnsSchemasFromSchemaChangeEvents() {
         TableSchema schema = schemaOf(List.of(LogicalType.STRING, LogicalType.INT32));
         BinaryChangeEventCodec writer = new BinaryChangeEventCodec(new InMemorySchemaRegistry());
@@ -181,7 +173,7 @@ class BinaryChangeEventCodecTest {
         assertThat(reader.decode(insert).after()).isEqualTo(Row.of(schema, "a", 1));
     }
 
-    @Example
+    @Test
     void anUnknownFingerprintNamesTheFingerprintAndTheTable() {
         TableSchema schema = schemaOf(List.of(LogicalType.INT64));
         byte[] bytes = codec.encode(ChangeEvent.insert(schema, Row.of(schema, 1L), null, null));
@@ -196,7 +188,7 @@ class BinaryChangeEventCodecTest {
 
     // ------------------------------------------------------------------ the format, spelled by hand
 
-    @Example
+    @Test
     void formatVersionOneIsSpelledAsDocumented() {
         TableSchema schema = new TableSchema(new TableId(null, null, "t"),
                 List.of(ColumnSchema.builder("id", LogicalType.INT64).build(),
@@ -221,7 +213,7 @@ class BinaryChangeEventCodecTest {
         assertThat(codec.encode(event)).isEqualTo(expected.array());
     }
 
-    @Example
+    @Test
     void subMicrosecondNanosKeepTheirOwnSpelling() {
         TableSchema schema = schemaOf(List.of(LogicalType.TIME));
         ChangeEvent micros = ChangeEvent.read(schema, Row.of(schema, Duration.ofNanos(1_000)));
@@ -236,56 +228,55 @@ class BinaryChangeEventCodecTest {
 
     // ------------------------------------------------------------------ bad input
 
-    @Property(tries = 300)
-    void anyChangedByteIsDetected(@ForAll("events") ChangeEvent event, @ForAll @IntRange(min = 0, max = 10_000) int at,
-            @ForAll @IntRange(min = 1, max = 255) int xor) {
-        byte[] bytes = codec.encode(event);
-        bytes[at % bytes.length] ^= (byte) xor;
+    @Test
+    void anyChangedByteIsDetected() {
+        RandomCases.forAll(300, g -> {
+            byte[] bytes = codec.encode(CodecCases.event(g));
+            bytes[g.intIn(0, bytes.length - 1)] ^= (byte) g.intIn(1, 255);
 
-        assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(CodecException.class)
-                .hasMessageMatching("(?s).*(checksum mismatch|version|truncated).*");
+            assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(CodecException.class)
+                    .hasMessageMatching("(?s).*(checksum mismatch|version|truncated).*");
+        });
     }
 
-    @Property(tries = 100)
-    void everyTruncationFailsCleanly(@ForAll("events") ChangeEvent event) {
-        byte[] bytes = codec.encode(event);
-        for (int length = 0; length < bytes.length; length++) {
-            byte[] cut = Arrays.copyOf(bytes, length);
-            assertThatThrownBy(() -> codec.decode(cut)).as("prefix of %d of %d bytes", length, bytes.length)
-                    .isInstanceOf(CodecException.class);
-        }
+    @Test
+    void everyTruncationFailsCleanly() {
+        RandomCases.forAll(100, g -> {
+            byte[] bytes = codec.encode(CodecCases.event(g));
+            for (int length = 0; length < bytes.length; length++) {
+                byte[] cut = Arrays.copyOf(bytes, length);
+                assertThatThrownBy(() -> codec.decode(cut)).as("prefix of %d of %d bytes", length, bytes.length)
+                        .isInstanceOf(CodecException.class);
+            }
+        });
     }
 
     /**
      * Bytes that pass the checksum but were never written by the encoder (a writer bug, or a collision): the decoder
      * must still either refuse them with a CodecException or return a valid event, never throw anything else.
      */
-    @Property(tries = 600)
-    void mutatedBodiesWithAValidChecksumFailCleanlyOrDecodeToAValidEvent(@ForAll("events") ChangeEvent event,
-            @ForAll("mutations") List<int[]> mutations) {
-        byte[] bytes = codec.encode(event);
-        for (int[] m : mutations) {
-            int at = 1 + m[0] % Math.max(1, bytes.length - 5);
-            bytes[at] = (byte) m[1];
-        }
-        byte[] mutated = withChecksum(bytes);
-
-        assertDecodesCleanly(mutated);
+    @Test
+    void mutatedBodiesWithAValidChecksumFailCleanlyOrDecodeToAValidEvent() {
+        RandomCases.forAll(600, g -> {
+            byte[] bytes = codec.encode(CodecCases.event(g));
+            int mutations = g.intIn(1, 3);
+            for (int m = 0; m < mutations; m++) {
+                bytes[g.intIn(1, Math.max(1, bytes.length - 5))] = (byte) g.anyInt();
+            }
+            assertDecodesCleanly(withChecksum(bytes));
+        });
     }
 
-    @Property(tries = 1000)
-    void randomBodiesWithAValidChecksumFailCleanly(@ForAll byte[] body) {
-        byte[] bytes = new byte[body.length + 5];
-        bytes[0] = 1;
-        System.arraycopy(body, 0, bytes, 1, body.length);
+    @Test
+    void randomBodiesWithAValidChecksumFailCleanly() {
+        RandomCases.forAll(1000, g -> {
+            byte[] body = g.bytes(64);
+            byte[] bytes = new byte[body.length + 5];
+            bytes[0] = 1;
+            System.arraycopy(body, 0, bytes, 1, body.length);
 
-        assertDecodesCleanly(withChecksum(bytes));
-    }
-
-    @Provide
-    Arbitrary<List<int[]>> mutations() {
-        return Arbitraries.integers().between(0, 10_000).array(int[].class).ofSize(2)
-                .map(a -> new int[] {a[0], a[1] & 0xFF}).list().ofMinSize(1).ofMaxSize(3);
+            assertDecodesCleanly(withChecksum(bytes));
+        });
     }
 
     private void assertDecodesCleanly(byte[] bytes) {
@@ -298,7 +289,7 @@ class BinaryChangeEventCodecTest {
         }
     }
 
-    @Example
+    @Test
     void anUnknownVersionSaysSo() {
         TableSchema schema = schemaOf(List.of(LogicalType.INT64));
         byte[] bytes = codec.encode(ChangeEvent.read(schema, Row.of(schema, 1L)));
@@ -312,7 +303,7 @@ class BinaryChangeEventCodecTest {
         assertThatThrownBy(() -> codec.decode(new byte[0])).hasMessageContaining("empty");
     }
 
-    @Example
+    @Test
     void aValueOfTheWrongJavaTypeNamesItsColumn() {
         TableSchema schema = schemaOf(List.of(LogicalType.INT64, LogicalType.UUID));
         Row bad = Row.trusted(new Object[] {1L, "not-a-uuid"});
@@ -324,7 +315,7 @@ class BinaryChangeEventCodecTest {
                 .hasMessageContaining("String");
     }
 
-    @Example
+    @Test
     void aRowOfTheWrongWidthIsRefused() {
         TableSchema schema = schemaOf(List.of(LogicalType.INT64, LogicalType.INT64));
         ChangeEvent event = ChangeEvent.insert(schema, Row.trusted(new Object[] {1L}), null, null);
@@ -333,7 +324,7 @@ class BinaryChangeEventCodecTest {
                 .hasMessageContaining("1 values but the table has 2 columns");
     }
 
-    @Example
+    @Test
     void textThatUtf8CannotCarryIsRefusedNotMangled() {
         TableSchema schema = schemaOf(List.of(LogicalType.STRING));
         ChangeEvent event = ChangeEvent.insert(schema, Row.of(schema, "a\uD83D"), null, null);
@@ -342,7 +333,7 @@ class BinaryChangeEventCodecTest {
                 .hasMessageContaining("unpaired UTF-16 surrogate at index 1");
     }
 
-    @Example
+    @Test
     void anOutOfRangeUnsignedValueIsRefused() {
         TableSchema schema = schemaOf(List.of(LogicalType.UINT64));
         ChangeEvent event = ChangeEvent.insert(schema,
@@ -354,7 +345,7 @@ class BinaryChangeEventCodecTest {
 
     // ------------------------------------------------------------------ threads
 
-    @Example
+    @Test
     void manyThreadsShareOneCodec() throws Exception {
         List<ChangeEvent> events = new ArrayList<>();
         for (int t = 0; t < 8; t++) {

@@ -13,6 +13,7 @@ import io.hstreamio.core.record.LogicalType;
 import io.hstreamio.core.record.Row;
 import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.core.testing.RandomCases;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,40 +22,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 class JsonEnvelopeCodecTest {
 
     private final JsonEnvelopeCodec codec = new JsonEnvelopeCodec();
 
-    @Provide
-    Arbitrary<ChangeEvent> rowEvents() {
-        return CodecArbitraries.schemas().flatMap(CodecArbitraries::rowEvents);
+    @Test
+    void anyRowEventRoundTripsWithItsSchema() {
+        RandomCases.forAll(g -> assertRoundTrip(CodecCases.rowEvent(g, CodecCases.schema(g))));
     }
 
-    @Provide
-    Arbitrary<ChangeEvent> everyTypeRowEvents() {
-        return CodecArbitraries.everyTypeSchema().flatMap(CodecArbitraries::rowEvents);
-    }
-
-    @Property(tries = 300)
-    void anyRowEventRoundTripsWithItsSchema(@ForAll("rowEvents") ChangeEvent event) {
-        assertRoundTrip(event);
-    }
-
-    @Property(tries = 200)
-    void everyLogicalTypeRoundTripsWithItsSchema(@ForAll("everyTypeRowEvents") ChangeEvent event) {
-        assertRoundTrip(event);
+    @Test
+    void everyLogicalTypeRoundTripsWithItsSchema() {
+        RandomCases.forAll(200, g -> assertRoundTrip(CodecCases.rowEvent(g, CodecCases.everyTypeSchema(g))));
     }
 
     private void assertRoundTrip(ChangeEvent event) {
-        // the one documented loss: a JSON column holding the document `null` reads back as SQL NULL
-        Assume.that(!holdsJsonNullDocument(event));
+        if (holdsJsonNullDocument(event)) {
+            return; // the documented loss, tested on its own: a JSON `null` document reads back as SQL NULL
+        }
+        if (holdsDecimalBeyondJsonExponents(event)) {
+            // The documented refusal (tested on its own too): it must be an error, never a silent change.
+            assertThatThrownBy(() -> codec.encode(event)).isInstanceOf(CodecException.class)
+                    .hasMessageContaining("JSON readers cannot parse");
+            return;
+        }
         byte[] json = codec.encode(event);
 
         JsonEnvelopeCodec.Envelope envelope = codec.decode(json, event.schema());
@@ -68,6 +61,18 @@ class JsonEnvelopeCodecTest {
         assertThat(envelope.value()).isEqualTo(event.after());
         assertThat(envelope.isDelete()).isEqualTo(event.after() == null);
         assertThat(codec.decodeUntyped(json).get("key").size()).isEqualTo(keyColumns.size());
+    }
+
+    private static boolean holdsDecimalBeyondJsonExponents(ChangeEvent event) {
+        for (Row row : new Row[] {event.before(), event.after()}) {
+            for (int i = 0; row != null && i < row.size(); i++) {
+                if (row.get(i) instanceof java.math.BigDecimal d && d.scale() < 0
+                        && d.precision() - 1L - d.scale() > Integer.MAX_VALUE) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean holdsJsonNullDocument(ChangeEvent event) {
@@ -104,7 +109,7 @@ class JsonEnvelopeCodecTest {
                 new Geometry(4326, new byte[] {1, 2}), Double.NaN, null);
     }
 
-    @Example
+    @Test
     void anUpsertIsSpelledAsDocumented() {
         byte[] json = codec.encode(ChangeEvent.insert(ORDERS, order(1), null, null));
 
@@ -115,7 +120,7 @@ class JsonEnvelopeCodecTest {
                 + "\"ratio\":\"NaN\",\"nothing\":null}}");
     }
 
-    @Example
+    @Test
     void aDeleteHasANullValueAndTheKeyOfItsBeforeRow() {
         byte[] json = codec.encode(ChangeEvent.delete(ORDERS, order(7), null, null));
 
@@ -125,7 +130,7 @@ class JsonEnvelopeCodecTest {
         assertThat(envelope.key()).containsExactly(Map.entry("id", 7L));
     }
 
-    @Example
+    @Test
     void aTableWithoutPrimaryKeyIsKeyedByAllColumns() {
         TableSchema log = new TableSchema(TableId.of("db", "log"), List.of(
                 ColumnSchema.builder("at", LogicalType.DATE).build(),
@@ -138,7 +143,7 @@ class JsonEnvelopeCodecTest {
                 + "\"value\":{\"at\":\"0001-01-01\",\"msg\":\"\"}}");
     }
 
-    @Example
+    @Test
     void withoutASchemaNumbersStayExactButTypesAreLost() {
         JsonNode tree = codec.decodeUntyped(codec.encode(ChangeEvent.insert(ORDERS, order(1), null, null)));
 
@@ -150,7 +155,7 @@ class JsonEnvelopeCodecTest {
         assertThat(value.get("doc").get("a").get(1).decimalValue()).isEqualTo(new BigDecimal("2.0"));
     }
 
-    @Example
+    @Test
     void aJsonNullDocumentReadsBackAsSqlNull() {
         TableSchema schema = BinaryChangeEventCodecTest.schemaOf(List.of(LogicalType.JSON));
         byte[] json = codec.encode(ChangeEvent.insert(schema, Row.of(schema, new JsonText("null")), null, null));
@@ -160,7 +165,7 @@ class JsonEnvelopeCodecTest {
 
     // ------------------------------------------------------------------ refusals
 
-    @Example
+    @Test
     void eventsWithoutRowsHaveNoEnvelope() {
         ChangeEvent change = ChangeEvent.schemaChange(ORDERS.id(), ORDERS, "ALTER TABLE orders ...", null, null);
 
@@ -168,7 +173,7 @@ class JsonEnvelopeCodecTest {
                 .hasMessageContaining("row events only, got SCHEMA_CHANGE of shop.orders");
     }
 
-    @Example
+    @Test
     void aJsonColumnThatIsNotJsonIsRefused() {
         TableSchema schema = BinaryChangeEventCodecTest.schemaOf(List.of(LogicalType.JSON));
         ChangeEvent event = ChangeEvent.insert(schema, Row.of(schema, new JsonText("{\"a\":")), null, null);
@@ -178,7 +183,7 @@ class JsonEnvelopeCodecTest {
                 .hasMessageContaining("not valid JSON");
     }
 
-    @Example
+    @Test
     void aDecimalWhoseExponentNoReaderParsesIsRefused() {
         TableSchema schema = BinaryChangeEventCodecTest.schemaOf(List.of(LogicalType.DECIMAL));
         ChangeEvent event = ChangeEvent.insert(schema,
@@ -189,7 +194,7 @@ class JsonEnvelopeCodecTest {
                 .hasMessageContaining("BinaryChangeEventCodec");
     }
 
-    @Example
+    @Test
     void decodingNamesTheColumnThatDoesNotFit() {
         byte[] wrongType = "{\"key\":{\"id\":\"x\"},\"value\":null}".getBytes(StandardCharsets.UTF_8);
         byte[] unknownColumn = "{\"key\":{\"nope\":1},\"value\":null}".getBytes(StandardCharsets.UTF_8);
@@ -207,7 +212,7 @@ class JsonEnvelopeCodecTest {
                 .hasMessageContaining("not a JSON envelope of shop.orders");
     }
 
-    @Example
+    @Test
     void missingColumnsOfAValueReadAsNull() {
         byte[] json = "{\"value\":{\"id\":3},\"key\":{\"id\":3}}".getBytes(StandardCharsets.UTF_8);
 
