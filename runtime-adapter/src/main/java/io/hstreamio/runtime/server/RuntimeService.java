@@ -180,7 +180,9 @@ public final class RuntimeService implements AutoCloseable {
         ConnectorRecord c = catalog.find(name).orElseThrow(() -> notFound(name));
         ConnectorRecord resumed = c.withPaused(false);
         catalog.put(resumed);
-        if (!running.containsKey(name)) {
+        TaskSupervisor sup = running.get(name);
+        if (sup == null || !sup.isAlive()) {
+            stopSupervisor(name);
             startSupervisor(resumed);
         }
         return SqlResult.message("RESUME CONNECTOR", "resumed connector " + name);
@@ -193,12 +195,12 @@ public final class RuntimeService implements AutoCloseable {
         ConnectorTask.definition(connectors, c.kind(), c.target()).parse(merged);
         ConnectorRecord altered = c.withConfig(merged);
         catalog.put(altered);
-        boolean wasRunning = stopSupervisor(a.name());
-        if (wasRunning) {
+        stopSupervisor(a.name());
+        if (!altered.paused()) {
             startSupervisor(altered);
         }
         return SqlResult.message(a.verb(), "altered connector " + a.name()
-                + (wasRunning ? "; its task restarted with the new options" : ""));
+                + (altered.paused() ? "; it stays paused" : "; its task restarted with the new options"));
     }
 
     private SqlResult createStream(Statement.CreateStream c) {

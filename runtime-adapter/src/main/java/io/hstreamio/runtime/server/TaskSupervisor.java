@@ -67,6 +67,11 @@ final class TaskSupervisor {
         return connector;
     }
 
+    /** Whether it still supervises (false once the task completed or supervision stopped). */
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
     void start() {
         thread.start();
     }
