@@ -6,7 +6,6 @@ import io.hstreamio.runtime.protocol.ConnectorImage;
 import io.hstreamio.runtime.protocol.ConnectorKind;
 import io.hstreamio.runtime.protocol.FileLogging;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -42,25 +41,33 @@ final class ConnectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConnectorImage image = new ConnectorImage(Connectors.discover(), ConnectorKind.parse(kind), name);
-        PrintWriter out = spec.commandLine().getOut();
+        // Before anything logs: stdout carries only the spec, the check line or protocol messages.
+        PrintStream stdout = FileLogging.reserveStdout();
+        try {
+            return act(new ConnectorImage(Connectors.discover(), ConnectorKind.parse(kind), name), stdout);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private int act(ConnectorImage image, PrintStream stdout) throws Exception {
         switch (action) {
             case "spec" -> {
-                out.println(image.spec().toString());
-                out.flush();
+                stdout.println(image.spec().toString());
+                stdout.flush();
                 return 0;
             }
             case "check" -> {
                 ConnectorConfig c = ConnectorConfig.read(requireConfig(), System.getenv());
-                out.println(image.check(c).toString());
-                out.flush();
+                stdout.println(image.check(c).toString());
+                stdout.flush();
                 return 0;
             }
             case "run" -> {
                 Path file = requireConfig();
                 ConnectorConfig c = ConnectorConfig.read(file, System.getenv());
-                PrintStream protocolOut = FileLogging.redirect(FileLogging.logFile(file));
-                return image.run(c, file.toAbsolutePath().getParent(), System.in, protocolOut, Clock.systemUTC());
+                FileLogging.redirect(FileLogging.logFile(file));
+                return image.run(c, file.toAbsolutePath().getParent(), System.in, stdout, Clock.systemUTC());
             }
             default -> throw new IllegalArgumentException("unknown action '" + action
                     + "'; use spec, check --config FILE or run --config FILE");

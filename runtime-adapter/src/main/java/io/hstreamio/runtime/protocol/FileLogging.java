@@ -33,11 +33,17 @@ public final class FileLogging {
     }
 
     /**
-     * Reroutes logback to {@code file} and {@code System.out} into it; returns the original stdout, which from now on
-     * only the protocol writes to.
+     * Keeps stdout for answers: from now on {@code System.out} is stderr, so nothing a library prints (logback's own
+     * status lines among them) lands among the JSON lines. Call before anything logs; returns the real stdout.
      */
-    public static PrintStream redirect(Path file) throws IOException {
-        PrintStream protocolOut = System.out;
+    public static PrintStream reserveStdout() {
+        PrintStream real = System.out;
+        System.setOut(System.err);
+        return real;
+    }
+
+    /** Reroutes logback, and {@code System.out}, to {@code file}. */
+    public static void redirect(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -58,6 +64,5 @@ public final class FileLogging {
             ctx.getLogger("io.hstreamio").setLevel(Level.toLevel(level, Level.INFO));
         }
         System.setOut(new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8));
-        return protocolOut;
     }
 }
