@@ -65,9 +65,6 @@ public final class CdcSourceTask implements SourceTask {
     @Override
     public List<ChangeEvent> poll() throws Exception {
         List<ChangeEvent> events = capture.poll(POLL_WAIT);
-        if (!events.isEmpty()) {
-            context.metrics().recordsIn(events.size());
-        }
         long zero = capture.zeroDates();
         if (zero > zeroDatesReported) {
             context.metrics().increment(ZERO_DATES_METRIC, zero - zeroDatesReported);

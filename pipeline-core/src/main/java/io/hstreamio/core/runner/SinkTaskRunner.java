@@ -8,7 +8,6 @@ import io.hstreamio.core.store.RecordId;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.store.StreamSubscription;
 import io.hstreamio.core.task.Retry;
-import io.hstreamio.core.task.SinkContext;
 import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.core.task.SinkTask;
 import io.hstreamio.core.task.TaskMetrics;
@@ -95,7 +94,7 @@ public final class SinkTaskRunner implements Runnable {
         boolean started = false;
         try (StreamSubscription subscription = store.subscribe(stream, subscriptionName(taskId),
                 options.get(ToolkitOptions.FROM_OFFSET))) {
-            task.start(options, new Context());
+            task.start(options, new SinkTaskContext(taskId, state, clock, metrics));
             started = true;
             log.info("Sink task {}: started, reading stream {} from {}", taskId, stream, subscription.committed());
             while (!lifecycle.stopRequested()) {
@@ -170,27 +169,5 @@ public final class SinkTaskRunner implements Runnable {
                 throw e;
             }
         });
-    }
-
-    private final class Context implements SinkContext {
-        @Override
-        public String taskId() {
-            return taskId;
-        }
-
-        @Override
-        public KeyValueStore state() {
-            return state;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public TaskMetrics metrics() {
-            return metrics;
-        }
     }
 }

@@ -9,7 +9,6 @@ import io.hstreamio.core.store.RecordId;
 import io.hstreamio.core.store.StreamRecord;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.task.Retry;
-import io.hstreamio.core.task.SourceContext;
 import io.hstreamio.core.task.SourceTask;
 import io.hstreamio.core.task.TaskMetrics;
 import io.hstreamio.core.task.TaskState;
@@ -106,7 +105,7 @@ public final class SourceTaskRunner implements Runnable {
         lifecycle.begin();
         try {
             Streams.ensureExists(store, stream);
-            task.start(options, new Context());
+            task.start(options, new SourceTaskContext(taskId, state, clock, metrics, this::committedPosition));
             log.info("Source task {}: started, writing to stream {}, resuming after {}", taskId, stream,
                     committedPosition().map(Object::toString).orElse("(nothing: first run)"));
             boolean completed = false;
@@ -183,32 +182,5 @@ public final class SourceTaskRunner implements Runnable {
             state.put(POSITION_KEY, PositionCodec.encode(head.lastPosition()));
         }
         return head.lastPosition();
-    }
-
-    private final class Context implements SourceContext {
-        @Override
-        public String taskId() {
-            return taskId;
-        }
-
-        @Override
-        public Optional<SourcePosition> committedPosition() {
-            return SourceTaskRunner.this.committedPosition();
-        }
-
-        @Override
-        public KeyValueStore state() {
-            return state;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public TaskMetrics metrics() {
-            return metrics;
-        }
     }
 }

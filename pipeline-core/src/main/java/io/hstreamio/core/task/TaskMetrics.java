@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A task's counters. Thread-safe: the task thread adds, any thread reads. The HStream IO protocol reports deliveries as
+ * A task's counters. Thread-safe: the task thread adds, any thread reads. The runner counts records in, records
+ * delivered, retries and skips; a task adds only counters of its own with {@link #increment}. The HStream IO protocol reports deliveries as
  * deltas since the last report; {@link #takeDeliveredDelta()} gives them.
  */
 public final class TaskMetrics {

@@ -4,6 +4,9 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -34,6 +37,18 @@ public final class ArchitectureRules {
             .and().resideInAPackage("io.hstreamio..")
             .should().dependOnClassesThat().resideInAnyPackage("io.debezium..", "org.apache.kafka..")
             .because("the adapter of Debezium is cdc-sources' own business");
+
+    /**
+     * Checks a module other than pipeline-core and cdc-sources: no Debezium or Kafka Connect types, no other
+     * module's internals. {@code root} is the module's root package.
+     */
+    public static void checkAdapterModule(String root) {
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(root);
+        DEBEZIUM_STAYS_IN_CDC_SOURCES.check(classes);
+        noForeignInternals(root).check(classes);
+    }
 
     /** A module's {@code internal} packages are its own: {@code ownRoot} is the module's root package. */
     public static ArchRule noForeignInternals(String ownRoot) {

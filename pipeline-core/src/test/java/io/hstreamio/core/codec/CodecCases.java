@@ -186,7 +186,8 @@ final class CodecCases {
     static TableSchema schema(Gen g, List<LogicalType> types) {
         List<ColumnSchema> columns = new ArrayList<>();
         for (int i = 0; i < types.size(); i++) {
-            columns.add(column(g, "c" + i + text(g), types.get(i)));
+            // The separator keeps names unique: "c2" + "0" would otherwise meet column 20.
+            columns.add(column(g, "c" + i + "_" + text(g), types.get(i)));
         }
         List<String> key = new ArrayList<>();
         for (int i = 0; i < Math.min(types.size(), 3); i++) {

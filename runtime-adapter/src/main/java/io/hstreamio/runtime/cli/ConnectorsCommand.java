@@ -5,6 +5,7 @@ import io.hstreamio.core.options.OptionsDefinition;
 import io.hstreamio.core.runner.Connectors;
 import io.hstreamio.core.task.ToolkitOptions;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +33,8 @@ final class ConnectorsCommand implements Callable<Integer> {
         for (OptionDef<?> o : def.options()) {
             out.printf("  %-26s %s%s%s%n", o.name(),
                     o.required() ? "(required) " : "",
-                    o.defaultValue().map(v -> "(default " + v + ") ").orElse(""),
+                    o.defaultValue().map(v -> "(default " + (v instanceof Duration d ? d.toMillis() + "ms" : v) + ") ")
+                            .orElse(""),
                     o.doc());
         }
     }

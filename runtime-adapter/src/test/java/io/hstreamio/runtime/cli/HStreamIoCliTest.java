@@ -89,6 +89,16 @@ class HStreamIoCliTest {
     }
 
     @Test
+    void missingRequiredOptionsAreAllNamedInOneLine() {
+        int code = HStreamIoCli.execute("pipeline", "--source", "generator", "--sink", "postgresql", "-k",
+                "password=s3cret-value", "--data-dir", dir.toString());
+        assertThat(code).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(errorLine()).contains("option 'host'", "option 'user'", "option 'database'", "is required")
+                .doesNotContain("s3cret-value");
+        assertThat(out() + err()).doesNotContain("s3cret-value");
+    }
+
+    @Test
     void anUnknownConnectorListsTheAvailableOnes() {
         int code = HStreamIoCli.execute("pipeline", "--source", "oracle", "--sink", "blackhole",
                 "--data-dir", dir.toString());
