@@ -1,5 +1,6 @@
 package io.hstreamio.runtime.cli;
 
+import io.hstreamio.runtime.server.Images;
 import io.hstreamio.runtime.server.RuntimeServer;
 import io.hstreamio.runtime.server.SupervisorSettings;
 import java.io.PrintWriter;
@@ -9,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,9 +26,14 @@ import picocli.CommandLine.Spec;
                 + "HTTP (POST /sql; see `hstream-io sql`), REST (GET /connectors, /connectors/{name}, /streams, "
                 + "/health), and supervised tasks: a failed task restarts with capped backoff and resumes from its "
                 + "offsets; on start, every connector that is not paused is recovered.",
-                "Tasks run IN THIS PROCESS, through the same task code as `hstream-io connector … run`; they are not "
-                        + "child processes yet, because a child cannot open the embedded store this server holds "
-                        + "(that needs the HStreamDB API served over it). PAUSE stops a task within 10 s.",
+                "Tasks of our own connectors run IN THIS PROCESS, through the same task code as `hstream-io connector "
+                        + "… run`: they are not child processes yet, because a child cannot open the embedded store "
+                        + "this server holds (that needs the HStreamDB API served over it, not built yet).",
+                "Connectors named with --image run as CHILD PROCESSES speaking the HStream IO protocol (e.g. stock "
+                        + "HStream IO images under `docker run --rm -i IMAGE`, writing to the HStreamDB given by "
+                        + "--task-service-url): the server answers their KvGet/KvSet from its durable store, keeps "
+                        + "their reports, sends stop on PAUSE and kills after 10 s, and restarts a task that exits or "
+                        + "sends no report for 30 s.",
                 "Runs until SIGINT/SIGTERM, which stops the tasks; their connectors resume on the next start."})
 final class ServerCommand implements Callable<Integer> {
     @Spec
@@ -45,6 +55,15 @@ final class ServerCommand implements Callable<Integer> {
             description = "A file holding the token clients must send as 'Authorization: Bearer <token>'.")
     Path tokenFile;
 
+    @Option(names = "--image", paramLabel = "KIND/NAME=COMMAND",
+            description = "Run connector KIND/NAME (e.g. source/mysql) as a child process: COMMAND (split at spaces) "
+                    + "followed by `run --config FILE`. Repeatable.")
+    Map<String, String> images = new LinkedHashMap<>();
+
+    @Option(names = "--task-service-url", paramLabel = "URL",
+            description = "The serviceUrl written into image tasks' config.json (e.g. hstream://host:6570).")
+    String taskServiceUrl;
+
     @Override
     public Integer call() throws Exception {
         String token = null;
@@ -59,8 +78,17 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind), port);
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        images.forEach((key, command) -> {
+            if (!key.matches("(source|sink)/[A-Za-z0-9_.-]+") || command.isBlank()) {
+                throw new IllegalArgumentException("--image " + key + "=" + command + ": write KIND/NAME=COMMAND, "
+                        + "e.g. --image 'source/mysql=docker run --rm -i hstreamdb/source-mysql'");
+            }
+            commands.put(key, List.of(command.strip().split("\\s+")));
+        });
         RuntimeServer server = RuntimeServer.start(dataDir, address, token, Clock.systemUTC(),
-                SupervisorSettings.DEFAULTS);
+                SupervisorSettings.DEFAULTS, new Images(commands, dataDir.resolve("tasks"),
+                        Optional.ofNullable(taskServiceUrl), Images.DEFAULT_REPORT_TIMEOUT));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -34,6 +34,12 @@ public final class RuntimeServer implements AutoCloseable {
      */
     public static RuntimeServer start(Path dataDir, InetSocketAddress address, String token, Clock clock,
             SupervisorSettings settings) throws IOException {
+        return start(dataDir, address, token, clock, settings, Images.none(dataDir.resolve("tasks")));
+    }
+
+    /** @param images connectors that run as child processes; their task directories live under the images' tasksDir */
+    public static RuntimeServer start(Path dataDir, InetSocketAddress address, String token, Clock clock,
+            SupervisorSettings settings, Images images) throws IOException {
         if (token == null && !address.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("refusing to listen on " + address.getAddress().getHostAddress()
                     + " without a token: anyone who reaches it could run SQL; pass --auth-token-file FILE or bind "
@@ -47,7 +53,7 @@ public final class RuntimeServer implements AutoCloseable {
         }
         RuntimeService runtime = null;
         try {
-            runtime = new RuntimeService(store, Connectors.discover(), clock, settings);
+            runtime = new RuntimeService(store, Connectors.discover(), clock, settings, images);
             runtime.recover();
             HttpApi http = new HttpApi(runtime, address, token);
             log.info("Runtime server listening on {} with data in {}", http.address(), dataDir);

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The IO runtime: executes SQL against the durable {@link Catalog} and the store's streams, and keeps one
- * {@link TaskSupervisor} per connector that is neither paused nor dropped. Tasks run in this process, through the same
- * {@link ConnectorTask} a connector image runs (a child process cannot open the embedded store, which this process
- * holds; see {@code server --help}).
+ * {@link TaskSupervisor} per connector that is neither paused nor dropped. Our connectors' tasks run in this process,
+ * through the same {@link ConnectorTask} a connector image runs (a child process cannot open the embedded store, which
+ * this process holds; see {@code server --help}); connectors named in {@link Images} run as child processes speaking
+ * the HStream IO protocol ({@link ProcessTask}).
  *
  * <p>Statements run one at a time ({@link #execute} is synchronized). Views may be read from any thread. Owns one
  * scheduled thread, {@code hstream-io-status}, which persists every task's status each {@code statusEvery}.
@@ -42,13 +43,21 @@ public final class RuntimeService implements AutoCloseable {
     private final Connectors connectors;
     private final Clock clock;
     private final SupervisorSettings settings;
+    private final Images images;
     private final Catalog catalog;
     private final SqlParser parser;
     private final Map<String, TaskSupervisor> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService statusWriter;
 
     public RuntimeService(StreamStore store, Connectors connectors, Clock clock, SupervisorSettings settings) {
+        this(store, connectors, clock, settings, Images.none(java.nio.file.Path.of("tasks")));
+    }
+
+    /** @param images the connectors that run as child processes (images); all others run in this process */
+    public RuntimeService(StreamStore store, Connectors connectors, Clock clock, SupervisorSettings settings,
+            Images images) {
         this.store = store;
+        this.images = images;
         this.connectors = connectors;
         this.clock = clock;
         this.settings = settings;
@@ -317,9 +326,12 @@ public final class RuntimeService implements AutoCloseable {
 
     private void startSupervisor(ConnectorRecord c) {
         TaskStatus previous = catalog.status(c.name()).orElse(TaskStatus.created(clock.instant()));
-        TaskSupervisor sup = new TaskSupervisor(c, previous,
-                r -> ConnectorTask.create(connectors, r.kind(), r.target(), r.taskId(), r.config(), store, clock),
-                clock, settings);
+        TaskSupervisor.TaskFactory factory = images.command(c.kind(), c.target())
+                .<TaskSupervisor.TaskFactory>map(cmd -> r -> new ProcessTask(r, cmd, images,
+                        store.keyValueStore(TaskStates.namespace(r.taskId())), clock, settings.stopGrace()))
+                .orElse(r -> new InProcessTask(ConnectorTask.create(connectors, r.kind(), r.target(), r.taskId(),
+                        r.config(), store, clock)));
+        TaskSupervisor sup = new TaskSupervisor(c, previous, factory, clock, settings);
         running.put(c.name(), sup);
         sup.start();
     }

@@ -2,7 +2,6 @@ package io.hstreamio.runtime.server;
 
 import io.hstreamio.core.task.Retry;
 import io.hstreamio.core.task.TaskState;
-import io.hstreamio.runtime.protocol.ConnectorTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,7 @@ final class TaskSupervisor {
     /** Makes a fresh task for one run; may throw when the config no longer parses. */
     @FunctionalInterface
     interface TaskFactory {
-        ConnectorTask create(ConnectorRecord connector);
+        SupervisedTask create(ConnectorRecord connector);
     }
 
     private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
@@ -38,7 +37,7 @@ final class TaskSupervisor {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
     // Guarded by this: current, state, restarts, lastError, baseRecords, baseBytes, lastOffsets.
-    private ConnectorTask current;
+    private SupervisedTask current;
     private TaskState state = TaskState.NEW;
     private int restarts;
     private String lastError;
@@ -82,8 +81,8 @@ final class TaskSupervisor {
         long bytes = baseBytes;
         List<Map<String, Object>> offsets = lastOffsets;
         if (current != null) {
-            records += current.metrics().deliveredRecords();
-            bytes += current.metrics().deliveredBytes();
+            records += current.deliveredRecords();
+            bytes += current.deliveredBytes();
             List<Map<String, Object>> now = current.offsets();
             offsets = now.isEmpty() ? offsets : now;
         }
@@ -96,7 +95,7 @@ final class TaskSupervisor {
      */
     boolean stop() throws InterruptedException {
         stopSignal.countDown();
-        ConnectorTask t;
+        SupervisedTask t;
         synchronized (this) {
             t = current;
         }
@@ -125,7 +124,7 @@ final class TaskSupervisor {
         int attempt = 0;
         while (!stopping()) {
             long startedAt = clock.millis();
-            ConnectorTask task;
+            SupervisedTask task;
             try {
                 task = factory.create(connector);
             } catch (RuntimeException e) {
@@ -146,8 +145,8 @@ final class TaskSupervisor {
             task.run();
             TaskState end = task.state();
             synchronized (this) {
-                baseRecords += task.metrics().deliveredRecords();
-                baseBytes += task.metrics().deliveredBytes();
+                baseRecords += task.deliveredRecords();
+                baseBytes += task.deliveredBytes();
                 List<Map<String, Object>> offsets = task.offsets();
                 lastOffsets = offsets.isEmpty() ? lastOffsets : offsets;
                 current = null;

@@ -1,0 +1,125 @@
+package io.hstreamio.runtime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hstreamio.core.runner.Connectors;
+import io.hstreamio.core.runner.TaskStates;
+import io.hstreamio.core.store.StreamStore;
+import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A scripted fake image ({@link FakeImageMain}) under our runtime, as child processes: state through KvGet/KvSet in
+ * the durable store, reports kept, restart after a crash or silence, stop on PAUSE, kill after the grace period.
+ */
+class ImageSupervisionIT {
+    private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofMinutes(5), Duration.ofMillis(200), Duration.ofSeconds(3));
+
+    @TempDir
+    Path dir;
+
+    private StreamStore store;
+    private RuntimeService runtime;
+
+    @BeforeEach
+    void open() {
+        store = EmbeddedStreamStore.open(dir.resolve("data"));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), FakeImageMain.class.getName());
+        Images images = new Images(Map.of("source/scripted", command), dir.resolve("tasks"),
+                java.util.Optional.of("hstream://127.0.0.1:6570"), Duration.ofSeconds(3));
+        runtime = new RuntimeService(store, Connectors.discover(), Clock.systemUTC(), SETTINGS, images);
+    }
+
+    @AfterEach
+    void close() {
+        runtime.close();
+        store.close();
+    }
+
+    private Map<String, Object> view(String name) {
+        return runtime.connectorView(name).orElseThrow();
+    }
+
+    private String count(String name) {
+        String taskId = (String) view(name).get("taskId");
+        return store.keyValueStore(TaskStates.namespace(taskId)).get("count")
+                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    private int countNow(String name) {
+        String c = count(name);
+        return c == null ? 0 : Integer.parseInt(c);
+    }
+
+    @Test
+    void aCrashedImageIsRestartedAndResumesFromTheStateItKeptInTheRuntime() throws Exception {
+        runtime.execute("CREATE SOURCE CONNECTOR s FROM scripted WITH (\"stream\"='x', \"rows\"=20, \"crashAt\"=5)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(view("s").get("status")));
+        Map<String, Object> v = view("s");
+        assertThat(v.get("restarts")).isEqualTo(1);
+        assertThat((String) v.get("lastError")).contains("exited with code 3");
+        // 1..5 in the first run, 6..20 in the second: each increment reported once, none repeated.
+        assertThat(v.get("deliveredRecords")).isEqualTo(20L);
+        assertThat(v.get("deliveredBytes")).isEqualTo(200L);
+        assertThat(v.get("offsets")).isEqualTo(List.of(Map.of("count", 20)));
+        assertThat(count("s")).isEqualTo("20");
+        Path config = dir.resolve("tasks").resolve((String) v.get("taskId")).resolve("config.json");
+        assertThat(Files.readString(config)).contains("\"serviceUrl\":\"hstream://127.0.0.1:6570\"",
+                "\"task\":\"" + v.get("taskId") + "\"", "\"crashAt\":5");
+        assertThat(Files.getPosixFilePermissions(config).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    }
+
+    @Test
+    void pauseSendsStopResumeStartsAgainFromTheKeptState() {
+        runtime.execute("CREATE SOURCE CONNECTOR s FROM scripted WITH (\"stream\"='x')");
+        await().atMost(Duration.ofSeconds(60)).until(() -> countNow("s") >= 10);
+        long started = System.nanoTime();
+        runtime.execute("PAUSE CONNECTOR s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a clean stop, well before the grace period")
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(view("s")).containsEntry("status", "STOPPED").containsEntry("restarts", 0);
+        int paused = countNow("s");
+        assertThat(view("s").get("deliveredRecords")).isEqualTo((long) paused);
+
+        runtime.execute("RESUME CONNECTOR s");
+        await().atMost(Duration.ofSeconds(60)).until(() -> countNow("s") >= paused + 10);
+        runtime.execute("PAUSE CONNECTOR s");
+        assertThat(view("s").get("deliveredRecords")).isEqualTo(Long.parseLong(count("s")));
+    }
+
+    @Test
+    void anImageThatIgnoresStopIsKilledAfterTheGracePeriod() {
+        runtime.execute("CREATE SOURCE CONNECTOR s FROM scripted WITH (\"stream\"='x', \"ignoreStop\"=true)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("s") != null);
+        long started = System.nanoTime();
+        runtime.execute("PAUSE CONNECTOR s");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(10));
+        assertThat(view("s")).containsEntry("status", "STOPPED");
+        String frozen = count("s");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> count("s").equals(frozen));
+    }
+
+    @Test
+    void anImageThatStopsReportingIsKilledAndRestarted() {
+        runtime.execute("CREATE SOURCE CONNECTOR s FROM scripted WITH (\"stream\"='x', \"silentAt\"=3, \"rows\"=8)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(view("s").get("status")));
+        assertThat(view("s").get("restarts")).isEqualTo(1);
+        assertThat((String) view("s").get("lastError")).isEqualTo("the task sent no report for 3 s; it was killed");
+        assertThat(count("s")).isEqualTo("8");
+        assertThat(view("s").get("deliveredRecords")).isEqualTo(8L);
+    }
+}
