@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "connector",
+@Command(name = "connector", mixinStandardHelpOptions = true,
         description = {"One connector as an HStream IO image, speaking the stock protocol: `spec` prints the JSON "
                 + "Schema of its options; `check --config F` prints {\"result\":…,\"type\":…,\"message\":…,"
                 + "\"detail\":…}; `run --config F` runs the task, talking newline-delimited JSON on stdin/stdout "

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "server",
+@Command(name = "server", mixinStandardHelpOptions = true,
         description = {"The IO runtime: a durable catalog of connectors and streams in the data directory, SQL over "
                 + "HTTP (POST /sql; see `hstream-io sql`), REST (GET /connectors, /connectors/{name}, /streams, "
                 + "/health), and supervised tasks: a failed task restarts with capped backoff and resumes from its "

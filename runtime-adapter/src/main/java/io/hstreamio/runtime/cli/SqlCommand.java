@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "sql",
+@Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Sends SQL to a runtime server and prints the results as tables (JSON with --json). Without "
                 + "-e or -f, reads statements from stdin, one per ';' (no line editing or history yet).",
                 "Example: hstream-io sql -e \"CREATE SOURCE CONNECTOR gen FROM generator WITH (\\\"stream\\\"='s', "
