@@ -1,5 +1,6 @@
 package io.hstreamio.cdc;
 
+import io.hstreamio.cdc.internal.StoredPositionGuard;
 import io.hstreamio.core.options.OptionDef;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.options.OptionsDefinition;
@@ -43,17 +44,24 @@ public final class CdcOptions {
             .validator(Validators.oneOf("initial", "no_data", "when_needed"))
             .build();
 
+    public static final OptionDef<StoredPositionGuard.OnLost> ON_POSITION_LOST = OptionDef.enumeration(
+                    "snapshot.on.position.lost", StoredPositionGuard.OnLost.class)
+            .doc("When the stored position is gone from the server (binlog purged, replication slot dropped): "
+                    + "fail, or resnapshot (forget the position and snapshot the tables again).")
+            .defaultValue(StoredPositionGuard.OnLost.FAIL)
+            .build();
+
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SERVER_TIME_ZONE, SNAPSHOT_MODE)
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE, ON_POSITION_LOST)
                 .build();
     }
 
     static OptionsDefinition postgres(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SNAPSHOT_MODE)
+                        SNAPSHOT_MODE, ON_POSITION_LOST)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.hstreamio.cdc;
 import io.hstreamio.cdc.internal.DebeziumCapture;
 import io.hstreamio.cdc.internal.Dialect;
 import io.hstreamio.cdc.internal.Preflight;
+import io.hstreamio.cdc.internal.StoredPositionGuard;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.SourcePosition;
@@ -51,6 +52,7 @@ public final class CdcSourceTask implements SourceTask {
         this.context = context;
         CdcConfig config = CdcOptions.toConfig(context.taskId(), kind, options);
         dialect = Preflight.check(config);
+        StoredPositionGuard.check(config, context.state(), options.get(CdcOptions.ON_POSITION_LOST));
         LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
         DebeziumCapture c = DebeziumCapture.forConfig(config, dialect, context.state());
         capture = c;

@@ -37,12 +37,19 @@ public final class Preflight {
         return "postgresql".equals(c.kind()) ? checkPostgres(c) : checkBinlog(c);
     }
 
+    /** A JDBC URL for the server's admin queries (no database selected for MySQL/MariaDB). */
+    static String adminUrl(CdcConfig c) {
+        return switch (c.kind()) {
+            case "mariadb" -> "jdbc:mariadb://" + c.host() + ":" + c.port() + "/?connectTimeout=10000";
+            case "postgresql" -> "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + c.database()
+                    + "?connectTimeout=10";
+            default -> "jdbc:mysql://" + c.host() + ":" + c.port() + "/?connectTimeout=10000&allowPublicKeyRetrieval=true";
+        };
+    }
+
     private static Dialect checkBinlog(CdcConfig c) throws PreflightException {
         String where = c.host() + ":" + c.port();
-        String url = "mariadb".equals(c.kind())
-                ? "jdbc:mariadb://" + c.host() + ":" + c.port() + "/?connectTimeout=10000"
-                : "jdbc:mysql://" + c.host() + ":" + c.port() + "/?connectTimeout=10000&allowPublicKeyRetrieval=true";
-        try (Connection conn = connect(url, c, where)) {
+        try (Connection conn = connect(adminUrl(c), c, where)) {
             Dialect dialect;
             try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                 rs.next();
@@ -92,7 +99,7 @@ public final class Preflight {
 
     private static Dialect checkPostgres(CdcConfig c) throws PreflightException {
         String where = c.host() + ":" + c.port();
-        String url = "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + c.database() + "?connectTimeout=10";
+        String url = adminUrl(c);
         try (Connection conn = connect(url, c, where)) {
             try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SHOW wal_level")) {
                 rs.next();
@@ -144,7 +151,7 @@ public final class Preflight {
         }
     }
 
-    private static Connection connect(String url, CdcConfig c, String where) throws PreflightException {
+    static Connection connect(String url, CdcConfig c, String where) throws PreflightException {
         Properties p = new Properties();
         p.setProperty("user", c.user());
         p.setProperty("password", c.password() == null ? "" : c.password());
