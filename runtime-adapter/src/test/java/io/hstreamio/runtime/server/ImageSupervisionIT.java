@@ -79,7 +79,8 @@ class ImageSupervisionIT {
         Path config = dir.resolve("tasks").resolve((String) v.get("taskId")).resolve("config.json");
         assertThat(Files.readString(config)).contains("\"serviceUrl\":\"hstream://127.0.0.1:6570\"",
                 "\"task\":\"" + v.get("taskId") + "\"", "\"crashAt\":5");
-        assertThat(Files.getPosixFilePermissions(config).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(config))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
