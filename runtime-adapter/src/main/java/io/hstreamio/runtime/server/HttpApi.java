@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** SQL is statements, not data: a megabyte is plenty and bounds what one request can make us hold. */
+    static final int MAX_SQL_BYTES = 1 << 20;
 
     private final RuntimeService runtime;
     private final byte[] token;
@@ -102,7 +104,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void sql(HttpExchange ex) throws IOException {
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] raw = ex.getRequestBody().readNBytes(MAX_SQL_BYTES + 1);
+        if (raw.length > MAX_SQL_BYTES) {
+            send(ex, 413, error("the SQL is longer than " + MAX_SQL_BYTES + " bytes; send fewer statements at once"));
+            return;
+        }
+        String body = new String(raw, StandardCharsets.UTF_8);
         String sql = body;
         if (body.stripLeading().startsWith("{")) {
             JsonNode n = Catalog.JSON.readTree(body);

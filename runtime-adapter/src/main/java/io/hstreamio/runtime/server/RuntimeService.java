@@ -173,6 +173,7 @@ public final class RuntimeService implements AutoCloseable {
             state.delete(key);
             keys++;
         }
+        deleteTaskDirectory(images.tasksDir().resolve(c.taskId()));
         catalog.remove(c.name());
         log.info("Dropped {} and {} keys of its task state", c, keys);
         return SqlResult.message(d.verb(), "dropped connector " + c.name() + " and its task state");
@@ -317,6 +318,21 @@ public final class RuntimeService implements AutoCloseable {
             Map<String, Object> all = new LinkedHashMap<>();
             c.config().keySet().forEach(k -> all.put(k, Options.MASK));
             return all;
+        }
+    }
+
+    /** An image task's directory holds its config.json, secrets included: it goes with the connector. */
+    private static void deleteTaskDirectory(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            log.warn("Could not delete task directory {}: {}; delete it by hand (it holds the task's config)", dir,
+                    e.getMessage());
         }
     }
 

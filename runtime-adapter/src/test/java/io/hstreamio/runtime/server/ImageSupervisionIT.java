@@ -81,6 +81,10 @@ class ImageSupervisionIT {
                 "\"task\":\"" + v.get("taskId") + "\"", "\"crashAt\":5");
         assertThat(Files.getPosixFilePermissions(config))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        runtime.execute("DROP CONNECTOR s");
+        assertThat(config.getParent()).as("the task directory, config and secrets with it").doesNotExist();
+        assertThat(store.keyValueStore(TaskStates.namespace((String) v.get("taskId"))).scan("")).isEmpty();
     }
 
     @Test
