@@ -10,7 +10,6 @@ import io.hstreamio.core.task.CheckResult;
 import io.hstreamio.core.task.TaskState;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,12 +153,5 @@ public final class ConnectorImage {
         body.set("offsets", ProtocolChannel.JSON.valueToTree(task.offsets()));
         // A report without an answer ends the task (exit 1), so deltas lost with it are never misreported.
         channel.request("Report", body, timeout);
-    }
-
-    /** For the command: prints to the given stream, returns 0. */
-    public int printSpec(PrintStream out) {
-        out.println(spec().toString());
-        out.flush();
-        return 0;
     }
 }

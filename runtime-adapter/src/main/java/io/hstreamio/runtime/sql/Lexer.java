@@ -90,7 +90,7 @@ final class Lexer {
         }
         try {
             BigDecimal d = new BigDecimal(text);
-            Object value = d.scale() <= 0 ? (Object) toWhole(d) : d;
+            Object value = d.scale() <= 0 ? toWhole(d) : d;
             return new Token(Token.Kind.NUMBER, text, value, startLine, startCol);
         } catch (NumberFormatException e) {
             throw new SqlSyntaxException(startLine, startCol, "expected a number, found '" + text + "'");
