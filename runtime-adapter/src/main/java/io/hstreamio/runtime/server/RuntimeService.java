@@ -167,6 +167,17 @@ public final class RuntimeService implements AutoCloseable {
         }
         ConnectorRecord c = found.get();
         stopSupervisor(c.name());
+        if (c.kind() == ConnectorKind.SOURCE) {
+            try {
+                connectors.source(c.target()).release(
+                        ConnectorTask.definition(connectors, c.kind(), c.target()).parse(c.config()), c.taskId());
+            } catch (Exception e) {
+                // Kept, paused, so that DROP can be tried again once the server is reachable.
+                catalog.put(c.withPaused(true));
+                throw new IllegalArgumentException("connector " + c.name() + " is stopped and paused but not dropped: "
+                        + e.getMessage() + "; fix that and DROP CONNECTOR " + c.name() + " again", e);
+            }
+        }
         KeyValueStore state = store.keyValueStore(TaskStates.namespace(c.taskId()));
         int keys = 0;
         for (String key : state.scan("").keySet()) {

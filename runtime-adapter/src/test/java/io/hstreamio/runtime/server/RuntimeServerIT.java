@@ -163,6 +163,24 @@ class RuntimeServerIT {
     }
 
     @Test
+    void droppingAPostgresSourceReleasesItsReplicationSlotAndPublication() throws Exception {
+        TestDatabase pg = DBS.postgres();
+        pg.execute("CREATE TABLE items (id INT PRIMARY KEY, name TEXT)", "INSERT INTO items VALUES (1, 'a')");
+        startServer();
+        sql("CREATE SOURCE CONNECTOR pgsrc FROM postgresql WITH (\"host\"='" + pg.host() + "', \"port\"=" + pg.port()
+                + ", \"user\"='" + pg.user() + "', \"password\"='" + pg.password() + "', \"database\"='"
+                + pg.name() + "', \"table\"='items', \"stream\"='items_s')");
+        String slots = "SELECT slot_name FROM pg_replication_slots WHERE database = current_database()";
+        await().atMost(WAIT).until(() -> rows(pg, slots).size() == 1
+                && rest("/connectors/pgsrc").get("deliveredRecords").asLong() >= 1);
+        assertThat(rows(pg, "SELECT pubname FROM pg_publication")).isNotEmpty();
+
+        assertThat(sql("DROP CONNECTOR pgsrc")).contains("dropped connector pgsrc");
+        assertThat(rows(pg, slots)).isEmpty();
+        assertThat(rows(pg, "SELECT pubname FROM pg_publication WHERE pubname LIKE 'hstream_pub_%'")).isEmpty();
+    }
+
+    @Test
     void aGeneratorAndABlackholeReportCountsAndAreRecoveredAfterASigkill() throws Exception {
         startServer();
         sql("CREATE SOURCE CONNECTOR gen FROM generator WITH (\"stream\"='g', \"rows\"=0, \"rate\"=5000); "
