@@ -150,6 +150,11 @@ public final class RuntimeService implements AutoCloseable {
         Options options = ConnectorTask.definition(connectors, c.kind(), c.target()).parse(c.options());
         ConnectorRecord record = new ConnectorRecord(c.name(), c.kind(), c.target(), UUID.randomUUID().toString(),
                 c.options(), clock.instant(), false);
+        String stream = options.get(ToolkitOptions.STREAM);
+        if (images.command(c.kind(), c.target()).isEmpty() && store.findStream(stream).isEmpty()) {
+            // A sink created with (or before) its source must find its stream: one shard keeps CDC order.
+            store.createStream(stream, 1);
+        }
         catalog.put(record);
         catalog.putStatus(c.name(), TaskStatus.created(clock.instant()));
         log.info("Created {} with {}", record, options.masked());
