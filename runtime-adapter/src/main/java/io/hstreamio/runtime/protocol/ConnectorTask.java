@@ -110,11 +110,13 @@ public final class ConnectorTask implements Runnable {
 
     /**
      * What a Report carries as {@code offsets}: for a source the resume position it committed last (its source, its
-     * order and the source's own offset fields); for a sink nothing yet (its checkpoints are the subscription's).
+     * order and the source's own offset fields); for a sink, per shard, the last record id acknowledged durably.
      */
     public List<Map<String, Object>> offsets() {
         if (source == null) {
-            return List.of();
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            sink.committed().forEach((shard, id) -> out.add(Map.of("shardId", shard, "recordId", id.toString())));
+            return out;
         }
         return source.committedPosition().map(p -> {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -139,6 +139,9 @@ class RuntimeServiceTest {
         assertThat(view("gen").get("status")).isEqualTo("COMPLETED");
         assertThat(view("hole").get("status")).isEqualTo("RUNNING");
         assertThat((List<?>) view("gen").get("offsets")).singleElement().asString().contains("event=5000");
+        // The sink's offset is the id of the stream's last record: it acknowledged everything.
+        await().untilAsserted(() -> assertThat(view("hole").get("offsets"))
+                .isEqualTo(List.of(Map.of("shardId", 0L, "recordId", lastRecordId("orders")))));
 
         SqlResult show = runtime.execute("SHOW CONNECTORS").get(0);
         assertThat(show.columns()).containsExactly("name", "type", "target", "status", "restarts", "records",
@@ -167,6 +170,17 @@ class RuntimeServiceTest {
         assertThat(List.copyOf(ids)).containsExactlyElementsOf(LongStream.rangeClosed(1, 3000).boxed().toList());
         assertThat(events.size()).isBetween(3001, 3001 + 2 * 8 * 100);
         assertThat(delivered("flaky")).isBetween(3001L, (long) events.size());
+    }
+
+    private String lastRecordId(String stream) throws InterruptedException {
+        try (ShardReader reader = store.openShardReader(stream, 0, null)) {
+            String last = null;
+            List<ReceivedRecord> batch;
+            while (!(batch = reader.read(1000, 200)).isEmpty()) {
+                last = batch.get(batch.size() - 1).id().toString();
+            }
+            return last;
+        }
     }
 
     private List<ChangeEvent> readAll(String stream) throws InterruptedException {
