@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("demo: generator (%,d rows) -> stream 'demo' in %s -> blackhole%n", rows, dir);
         out.flush();
         try {
-            PipelineJob.Result r = PipelineJob.run("demo", dir,
+            PipelineJob.Result r = PipelineJob.run("demo", dir.toString(),
                     "generator", Map.of("stream", "demo", "rows", rows, "table", "orders"),
                     "blackhole", Map.of("stream", "demo"), out);
             // The generator emits one schema change, then one insert per row; the blackhole must have seen exactly that.

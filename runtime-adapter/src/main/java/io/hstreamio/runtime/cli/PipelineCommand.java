@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "pipeline",
-        description = {"Runs one source into a stream and one sink from it, on the embedded store, until the source "
+        description = {"Runs one source into a stream and one sink from it, on the embedded store or HStreamDB, until the source "
                 + "completes and the sink caught up, or until SIGINT/SIGTERM. Run again with the same --name and "
                 + "--data-dir to resume.",
                 "Example: hstream-io pipeline --source generator -s rows=100000 --sink blackhole"})
@@ -44,6 +44,11 @@ final class PipelineCommand implements Callable<Integer> {
                     + "env HSTREAM_IO_DATA_DIR).")
     Path dataDir;
 
+    @Option(names = "--store",
+            description = "Where the stream lives: hstream://host:port[,host:port...][?options] for HStreamDB; "
+                    + "default: the embedded store in --data-dir.")
+    String store;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -51,7 +56,8 @@ final class PipelineCommand implements Callable<Integer> {
         so.putIfAbsent("stream", stream);
         Map<String, Object> ko = new LinkedHashMap<>(sinkOptions);
         ko.putIfAbsent("stream", stream);
-        PipelineJob.Result r = PipelineJob.run(name, dataDir, source, so, sink, ko, out);
+        PipelineJob.Result r = PipelineJob.run(name, store != null ? store : dataDir.toString(), source, so, sink, ko,
+                out);
         out.printf("done: %,d events written to stream %s, %,d delivered by %s, %,d skipped, in %.1f s (%,.0f events/s)%n",
                 r.produced(), so.get("stream"), r.delivered(), sink, r.skipped(), r.elapsed().toMillis() / 1000.0,
                 r.delivered() * 1000.0 / Math.max(1, r.elapsed().toMillis()));

@@ -6,14 +6,13 @@ import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.task.SinkConnector;
 import io.hstreamio.core.task.SourceConnector;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs one source → stream → sink pipeline on the embedded store until it completes or SIGINT/SIGTERM, printing
+ * Runs one source → stream → sink pipeline on a store (embedded or HStreamDB) until it completes or SIGINT/SIGTERM, printing
  * progress and a summary. Shared by {@code pipeline} and {@code demo}.
  */
 final class PipelineJob {
@@ -21,13 +20,13 @@ final class PipelineJob {
 
     record Result(long produced, long delivered, long skipped, Duration elapsed, Map<String, Long> sinkCounters) {}
 
-    static Result run(String name, Path dataDir, String sourceName, Map<String, ?> sourceOptions, String sinkName,
+    static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
             Map<String, ?> sinkOptions, PrintWriter out) throws Exception {
         Connectors connectors = Connectors.discover();
         SourceConnector source = connectors.source(sourceName);
         SinkConnector sink = connectors.sink(sinkName);
-        try (StreamStore store = Stores.openEmbedded(dataDir)) {
-            LocalPipeline pipeline = new LocalPipeline(name, store, Stores.codecFor(store), Clock.systemUTC(),
+        try (StreamStore streams = Stores.open(store)) {
+            LocalPipeline pipeline = new LocalPipeline(name, streams, Stores.codecFor(streams), Clock.systemUTC(),
                     source, sourceOptions, sink, sinkOptions);
             Thread hook = new Thread(pipeline::stop, "hstream-io-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

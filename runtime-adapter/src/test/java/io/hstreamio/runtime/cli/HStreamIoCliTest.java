@@ -73,6 +73,17 @@ class HStreamIoCliTest {
     }
 
     @Test
+    void pipelineKeepsItsStreamInHStreamDbWhenAskedTo() {
+        try (var cluster = io.hstreamio.runtime.hstream.FakeHStreamCluster.start(2,
+                io.hstreamio.runtime.hstream.FakeHStreamCluster.Transport.LOOPBACK)) {
+            int code = HStreamIoCli.execute("pipeline", "--source", "generator", "-s", "rows=2000", "--sink",
+                    "blackhole", "--store", cluster.serviceUrl());
+            assertThat(code).as(err()).isZero();
+            assertThat(out()).contains("done: 2,001 events written to stream pipeline, 2,001 delivered by blackhole");
+        }
+    }
+
+    @Test
     void anUnknownOptionIsOneLineNamingItAndExitCodeTwo() {
         int code = HStreamIoCli.execute("pipeline", "--source", "generator", "-s", "rowz=10", "--sink", "blackhole",
                 "--data-dir", dir.toString());
