@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
                 + "Schema of its options; `check --config F` prints {\"result\":…,\"type\":…,\"message\":…,"
                 + "\"detail\":…}; `run --config F` runs the task, talking newline-delimited JSON on stdin/stdout "
                 + "(KvGet, KvSet, Report every 3 s; stop) and logging to /data/app.log or app.log beside F.",
-                "config.json: {\"hstream\":{\"serviceUrl\":\"embedded:DIR\"},\"connector\":{…},\"task\":\"<uuid>\"}; "
-                        + "env HSTREAM_SERVICE_URL overrides serviceUrl.",
+                "config.json: {\"hstream\":{\"serviceUrl\":\"hstream://HOST:6570\"},\"connector\":{…},\"task\":"
+                        + "\"<uuid>\"}; env HSTREAM_SERVICE_URL overrides serviceUrl. Streams go to that HStreamDB, or "
+                        + "with embedded:DIR (or no serviceUrl: data/ beside the config) to the embedded store.",
                 "Example: hstream-io connector source generator spec"})
 final class ConnectorCommand implements Callable<Integer> {
     @Spec

@@ -3,11 +3,13 @@ package io.hstreamio.runtime.protocol;
 import io.hstreamio.core.store.StoreException;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
+import io.hstreamio.runtime.hstream.StreamStores;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The stream store a task's {@code serviceUrl} names: {@code hstream://host:port} is an HStreamDB cluster;
+ * The stream store a task's {@code serviceUrl} names: {@code hstream://host:port[,…][?options]} is an HStreamDB
+ * cluster, reached with our client ({@link StreamStores});
  * {@code embedded:PATH} (or no URL: {@code data/} beside the config file) is the embedded store in that directory,
  * which only one process may have open.
  */
@@ -21,8 +23,11 @@ public final class ServiceStores {
     public static StreamStore open(Optional<String> serviceUrl, Path configDir) {
         String url = serviceUrl.orElse(EMBEDDED_SCHEME + configDir.resolve("data"));
         if (url.startsWith(HSTREAM_SCHEME)) {
-            throw new IllegalArgumentException("serviceUrl " + url + " names an HStreamDB cluster, which this build "
-                    + "cannot reach yet (the HStreamDB client is not merged); use embedded:PATH");
+            try {
+                return StreamStores.open(url);
+            } catch (StoreException e) {
+                throw new IllegalArgumentException("serviceUrl " + url + ": " + e.getMessage(), e);
+            }
         }
         if (!url.startsWith(EMBEDDED_SCHEME)) {
             throw new IllegalArgumentException("serviceUrl '" + url + "' is neither hstream://HOST:PORT nor "

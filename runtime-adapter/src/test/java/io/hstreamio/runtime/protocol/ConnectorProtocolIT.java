@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hstreamio.core.runner.SourceTaskRunner;
 import io.hstreamio.runtime.cli.HStreamIoCli;
+import io.hstreamio.runtime.hstream.FakeHStreamCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +34,13 @@ class ConnectorProtocolIT {
     Path dir;
 
     private Path config(String name, String taskId, Map<String, Object> connector) throws IOException {
+        return config(name, taskId, connector, "embedded:" + dir.resolve("store"));
+    }
+
+    private Path config(String name, String taskId, Map<String, Object> connector, String serviceUrl)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("hstream").put("serviceUrl", "embedded:" + dir.resolve("store"));
+        root.putObject("hstream").put("serviceUrl", serviceUrl);
         root.set("connector", JSON.valueToTree(connector));
         root.put("task", taskId);
         Path taskDir = Files.createDirectories(dir.resolve(name));
@@ -103,6 +109,30 @@ class ConnectorProtocolIT {
         rt3.awaitEndOfOutput();
         assertThat(rt3.violations).isEmpty();
         assertThat(rt3.deliveredRecords()).isEqualTo(first + 1000);
+    }
+
+    @Test
+    void imagesWriteAndReadStreamsInHStreamDbWhenServiceUrlNamesIt() throws Exception {
+        try (FakeHStreamCluster cluster = FakeHStreamCluster.start(1, FakeHStreamCluster.Transport.LOOPBACK)) {
+            Process source = start("source", "generator", "run", config("hs-source", UUID.randomUUID().toString(),
+                    Map.of("stream", "hs", "rows", 3000, "batch", 500), cluster.serviceUrl()));
+            FakeIoRuntime rt = new FakeIoRuntime(source, FakeIoRuntime.newState());
+            assertThat(exitOf(source)).isZero();
+            rt.awaitEndOfOutput();
+            assertThat(rt.violations).isEmpty();
+            assertThat(rt.deliveredRecords()).isEqualTo(3001);
+            assertThat(cluster.shardIds("hs")).hasSize(1);
+            assertThat(cluster.storedRecords(cluster.shardIds("hs").get(0))).isEqualTo(3001);
+
+            Process sink = start("sink", "blackhole", "run", config("hs-sink", UUID.randomUUID().toString(),
+                    Map.of("stream", "hs"), cluster.serviceUrl()));
+            FakeIoRuntime rt2 = new FakeIoRuntime(sink, FakeIoRuntime.newState());
+            await().atMost(Duration.ofSeconds(60)).until(() -> rt2.deliveredRecords() == 3001);
+            rt2.stop();
+            assertThat(exitOf(sink)).isZero();
+            rt2.awaitEndOfOutput();
+            assertThat(rt2.violations).isEmpty();
+        }
     }
 
     @Test
