@@ -26,14 +26,15 @@ import picocli.CommandLine.Spec;
                 + "HTTP (POST /sql; see `hstream-io sql`), REST (GET /connectors, /connectors/{name}, /streams, "
                 + "/health), and supervised tasks: a failed task restarts with capped backoff and resumes from its "
                 + "offsets; on start, every connector that is not paused is recovered.",
-                "Tasks of our own connectors run IN THIS PROCESS, through the same task code as `hstream-io connector "
-                        + "… run`: they are not child processes yet, because a child cannot open the embedded store "
-                        + "this server holds (that needs the HStreamDB API served over it, not built yet).",
-                "Connectors named with --image run as CHILD PROCESSES speaking the HStream IO protocol (e.g. stock "
-                        + "HStream IO images under `docker run --rm -i IMAGE`, writing to the HStreamDB given by "
-                        + "--task-service-url): the server answers their KvGet/KvSet from its durable store, keeps "
-                        + "their reports, sends stop on PAUSE and kills after 10 s, and restarts a task that exits or "
-                        + "sends no report for 30 s.",
+                "By default tasks run IN THIS PROCESS, through the same task code as `hstream-io connector … run`: "
+                        + "a child process cannot open the embedded store this server holds, and serving it to "
+                        + "children over the HStreamDB API is not built yet.",
+                "With --image KIND/NAME=COMMAND a connector runs as a CHILD PROCESS speaking the HStream IO "
+                        + "protocol, its streams in the HStreamDB given by --task-service-url: our own image "
+                        + "(--image 'source/mysql=bin/hstream-io connector source mysql') or a stock one "
+                        + "('docker run --rm -i IMAGE'). The server answers KvGet/KvSet from its durable store, keeps "
+                        + "reports, sends stop on PAUSE and kills after 10 s, and restarts a task that exits or sends "
+                        + "no report for 30 s.",
                 "Runs until SIGINT/SIGTERM, which stops the tasks; their connectors resume on the next start."})
 final class ServerCommand implements Callable<Integer> {
     @Spec

@@ -143,6 +143,37 @@ class ImageSupervisionIT {
         assertThat((Long) view("s").get("deliveredRecords")).isBetween(39L, 40L);
     }
 
+    /** Our own connectors as child processes under the runtime, their streams in HStreamDB (the fake cluster). */
+    @Test
+    void ourOwnImagesRunAsChildProcessesWithStreamsInHStreamDb() throws Exception {
+        runtime.close();
+        try (io.hstreamio.runtime.hstream.FakeHStreamCluster cluster = io.hstreamio.runtime.hstream.FakeHStreamCluster
+                .start(1, io.hstreamio.runtime.hstream.FakeHStreamCluster.Transport.LOOPBACK)) {
+            List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    io.hstreamio.runtime.cli.HStreamIoCli.class.getName(), "connector");
+            List<String> source = new java.util.ArrayList<>(jvm);
+            source.addAll(List.of("source", "generator"));
+            List<String> sink = new java.util.ArrayList<>(jvm);
+            sink.addAll(List.of("sink", "blackhole"));
+            runtime = new RuntimeService(store, Connectors.discover(), Clock.systemUTC(), SETTINGS,
+                    new Images(Map.of("source/generator", source, "sink/blackhole", sink), dir.resolve("tasks"),
+                            java.util.Optional.of(cluster.serviceUrl()), Duration.ofSeconds(30)));
+            runtime.execute("CREATE SOURCE CONNECTOR gen FROM generator WITH (\"stream\"='hs', \"rows\"=4000); "
+                    + "CREATE SINK CONNECTOR hole TO blackhole WITH (\"stream\"='hs')");
+            await().atMost(Duration.ofSeconds(90)).until(() -> "COMPLETED".equals(view("gen").get("status"))
+                    && (Long) view("hole").get("deliveredRecords") == 4001L);
+            assertThat(view("gen").get("deliveredRecords")).isEqualTo(4001L);
+            assertThat(cluster.storedRecords(cluster.shardIds("hs").get(0))).isEqualTo(4001);
+            // The generator's resume position went through KvSet into the runtime's durable store.
+            String taskId = (String) view("gen").get("taskId");
+            assertThat(store.keyValueStore(TaskStates.namespace(taskId)).get("source.position")).isPresent();
+            assertThat(store.findStream("hs")).as("streams live in HStreamDB, not in the runtime's store").isEmpty();
+            runtime.execute("PAUSE CONNECTOR hole");
+            assertThat(view("hole")).containsEntry("status", "STOPPED");
+        }
+    }
+
     @Test
     void anImageThatStopsReportingIsKilledAndRestarted() {
         runtime.execute("CREATE SOURCE CONNECTOR s FROM scripted WITH (\"stream\"='x', \"silentAt\"=3, \"rows\"=8)");
