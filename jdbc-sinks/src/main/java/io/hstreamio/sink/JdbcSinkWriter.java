@@ -64,6 +64,9 @@ public final class JdbcSinkWriter {
     private final Set<TableRef> identityDue = new HashSet<>();
 
 
+    /** Whether a source table is written at all; the mapping is immutable, and asked once per record otherwise. */
+    private final Map<TableId, Boolean> routed = new HashMap<>();
+
     private long skipped;
     private long appliedRecords;
 
@@ -77,7 +80,7 @@ public final class JdbcSinkWriter {
 
     /** Creates the checkpoint table if needed and reads this sink's checkpoints. */
     public void open() {
-        if (settings.dryRun()) {
+        if (settings.dryRun() || settings.checkpointSchema() == null) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -93,15 +96,26 @@ public final class JdbcSinkWriter {
 
     /** Buffers records not yet applied; flushes by itself when the buffer is full. */
     public void write(List<SinkRecord> records) {
+        ShardKey shard = null;
+        RecordId done = null;
         for (SinkRecord r : records) {
-            ShardKey shard = new ShardKey(r.stream(), r.id().shardId());
-            RecordId done = pendingUpTo.getOrDefault(shard, applied.get(shard));
+            if (shard == null || shard.shard() != r.id().shardId() || !shard.stream().equals(r.stream())) {
+                if (shard != null && done != null) {
+                    pendingUpTo.put(shard, done);
+                }
+                // Records come in runs of one shard: look its position up once per run.
+                shard = new ShardKey(r.stream(), r.id().shardId());
+                done = pendingUpTo.getOrDefault(shard, applied.get(shard));
+            }
             if (done != null && r.id().compareTo(done) <= 0) {
                 skipped++;
                 continue;
             }
             pending.add(r);
-            pendingUpTo.put(shard, r.id());
+            done = r.id();
+        }
+        if (shard != null && done != null) {
+            pendingUpTo.put(shard, done);
         }
         if (pending.size() >= settings.maxBufferedRecords()) {
             flush();
@@ -131,7 +145,9 @@ public final class JdbcSinkWriter {
                 for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
                     applyTable(c, e.getKey(), e.getValue(), stats);
                 }
-                checkpoints.save(c, pendingUpTo);
+                if (settings.checkpointSchema() != null) {
+                    checkpoints.save(c, pendingUpTo);
+                }
                 c.commit();
                 LOG.debug("Sink {} flushed up to {}: {} upserted, {} deleted, {} copied, {} reduced away",
                         settings.sinkName(), pendingUpTo, stats.upserted, stats.deleted, stats.copied,
@@ -159,6 +175,24 @@ public final class JdbcSinkWriter {
                 pending.clear();
                 pendingUpTo.clear();
             }
+        }
+    }
+
+    /**
+     * Plans the target tables of {@code schemas} now (creating missing ones) instead of at their first flush, and
+     * decides then whether each is empty. Lets several writers share new tables: prepare them one after the other
+     * before any writes, and none races to create a table or mistakes another's rows for existing ones.
+     */
+    public void prepare(java.util.Collection<TableSchema> schemas) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            for (TableSchema s : schemas) {
+                if (settings.mapping().route(s.id()).isPresent()) {
+                    writerFor(c, s);
+                }
+            }
+        } catch (SQLException e) {
+            throw fail("cannot prepare target tables in " + dialect.name(), e);
         }
     }
 
@@ -205,7 +239,7 @@ public final class JdbcSinkWriter {
             if (e.type() == ChangeType.TRANSACTION_BEGIN || e.type() == ChangeType.TRANSACTION_END) {
                 continue;
             }
-            if (settings.mapping().route(e.table()).isEmpty()) {
+            if (!routed.computeIfAbsent(e.table(), t -> settings.mapping().route(t).isPresent())) {
                 continue;
             }
             out.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e);
@@ -215,9 +249,12 @@ public final class JdbcSinkWriter {
 
     private void prepareWriters(Connection c, Map<TableId, List<ChangeEvent>> byTable) throws SQLException {
         for (List<ChangeEvent> events : byTable.values()) {
+            TableSchema last = null;
             for (ChangeEvent e : events) {
-                if (e.schema() != null && e.type() != ChangeType.SCHEMA_CHANGE) {
+                // Runs of events share one schema instance: look each up once.
+                if (e.schema() != null && e.schema() != last && e.type() != ChangeType.SCHEMA_CHANGE) {
                     writerFor(c, e.schema());
+                    last = e.schema();
                 }
             }
         }

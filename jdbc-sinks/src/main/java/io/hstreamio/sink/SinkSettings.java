@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param sinkName           identifies this sink's checkpoints in the target; must stay the same across restarts
  * @param mapping            which source tables go where
  * @param mappingOptions     type-mapping choices
- * @param checkpointSchema   schema (PostgreSQL) or database (MySQL) holding the checkpoint table
+ * @param checkpointSchema   schema (PostgreSQL) or database (MySQL) holding the checkpoint table; null for none
+ *                           (one-shot bulk loads whose records carry no stream position worth keeping)
  * @param createTables       create missing target tables (else a missing table is an error)
  * @param dryRun             plan only: log DDL and risky casts, write nothing
  * @param maxBufferedRecords write() flushes by itself beyond this many buffered records
@@ -29,7 +30,6 @@ public record SinkSettings(SqlDialect dialect, String sinkName, TableMapping map
         Objects.requireNonNull(sinkName, "sinkName");
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(mappingOptions, "mappingOptions");
-        Objects.requireNonNull(checkpointSchema, "checkpointSchema");
         if (maxBufferedRecords < 1 || batchSize < 1 || copyThreshold < 1) {
             throw new IllegalArgumentException("buffer, batch size and copy threshold must be positive");
         }
@@ -53,6 +53,12 @@ public record SinkSettings(SqlDialect dialect, String sinkName, TableMapping map
     public SinkSettings withCopyThreshold(int v) {
         return new SinkSettings(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, dryRun,
                 maxBufferedRecords, batchSize, v);
+    }
+
+    /** Without a checkpoint table: for bulk loads, whose records are not replayed from a stream. */
+    public SinkSettings withoutCheckpoints() {
+        return new SinkSettings(dialect, sinkName, mapping, mappingOptions, null, createTables, dryRun,
+                maxBufferedRecords, batchSize, copyThreshold);
     }
 
     public SinkSettings withMaxBufferedRecords(int v) {

@@ -93,7 +93,21 @@ final class PgCopyText {
     }
 
     private static void escape(StringBuilder sb, String s) {
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char ch = s.charAt(i);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            sb.append(s); // the common case: nothing to escape, one bulk copy
+            return;
+        }
+        sb.append(s, 0, i);
+        for (; i < n; i++) {
             char ch = s.charAt(i);
             switch (ch) {
                 case '\\' -> sb.append("\\\\");

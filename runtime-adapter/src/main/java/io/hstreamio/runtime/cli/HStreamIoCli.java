@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "HStream IO for Java: keeps databases in sync through streams.",
-        subcommands = {DemoCommand.class, PipelineCommand.class, ConnectorsCommand.class, ConnectorCommand.class,
-                ServerCommand.class, SqlCommand.class,
+        subcommands = {DemoCommand.class, PipelineCommand.class, ConnectorsCommand.class, LoadCommand.class,
+                VerifyCommand.class, ConnectorCommand.class, ServerCommand.class, SqlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HStreamIoCli {
     public static final int EXIT_FAILED = 1;

@@ -1,0 +1,361 @@
+package io.hstreamio.runtime.cli;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hstreamio.core.options.Options;
+import io.hstreamio.core.record.ChangeEvent;
+import io.hstreamio.core.record.Row;
+import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.core.store.RecordId;
+import io.hstreamio.core.task.SinkRecord;
+import io.hstreamio.sink.JdbcSinkWriter;
+import io.hstreamio.sink.SinkException;
+import io.hstreamio.sink.SinkSettings;
+import io.hstreamio.sink.TableMapping;
+import io.hstreamio.sink.dialect.MySqlDialect;
+import io.hstreamio.sink.dialect.PostgresDialect;
+import io.hstreamio.sink.dialect.SqlDialect;
+import io.hstreamio.snapshot.BadInputException;
+import io.hstreamio.snapshot.Chunk;
+import io.hstreamio.snapshot.ChunkConsumer;
+import io.hstreamio.snapshot.ConnectErrors;
+import io.hstreamio.snapshot.DatabaseUrl;
+import io.hstreamio.snapshot.LoadReport;
+import io.hstreamio.snapshot.RowSize;
+import io.hstreamio.snapshot.SnapshotOptions;
+import io.hstreamio.snapshot.SnapshotReader;
+import io.hstreamio.snapshot.TableStats;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code load}: a one-shot copy of tables from a MySQL/MariaDB or PostgreSQL database into a PostgreSQL or
+ * MySQL/MariaDB database: the chunked parallel snapshot straight into the JDBC sink's bulk path (COPY into
+ * PostgreSQL), tables created by the sink's schema planner. No CDC privileges needed.
+ *
+ * <p>Exit codes: 0 done, 1 failed while running, 2 bad usage or configuration, 3 {@code --verify} found differences.
+ */
+@Command(name = "load",
+        description = {"Copies tables once: a chunked, parallel snapshot of the source written into the target "
+                + "(created when missing). Each chunk is consistent; --consistent reads all chunks from one snapshot.",
+                "URLs: mysql://user:pass@host:3306/db, mariadb://..., postgresql://user@host:5432/db?schema=s, or "
+                        + "JDBC URLs of those.",
+                "Exit codes: 0 done, 1 failed while running, 2 bad usage or configuration, 3 --verify found "
+                        + "differences."})
+final class LoadCommand implements Callable<Integer> {
+    static final int EXIT_DIFFERENCES = 3;
+    /** Estimated heap that all workers' write buffers may hold together (rows waiting for their COPY). */
+    static final long BUFFER_BUDGET_BYTES = 48L << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, description = "Source database URL.")
+    String from;
+
+    @Option(names = "--to", required = true, description = "Target database URL.")
+    String to;
+
+    @Option(names = "--tables", split = ",",
+            description = "Comma-separated table names or globs (* ?), e.g. 'orders,customer_*'. Default: all.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--parallelism", defaultValue = "4",
+            description = "Chunks read and written at the same time (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--chunk-rows", defaultValue = "50000",
+            description = "Rows per chunk, the unit of parallel work and of commit (default: ${DEFAULT-VALUE}).")
+    int chunkRows;
+
+    @Option(names = "--consistent", description = "Read all chunks from one consistent snapshot of the source.")
+    boolean consistent;
+
+    @Option(names = "--verify", description = "Afterwards compare source and target chunk by chunk; exit 3 on "
+            + "differences.")
+    boolean verify;
+
+    @Option(names = "--progress-interval", defaultValue = "5s", hidden = true)
+    String progressInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return load(out, err);
+        } catch (BadInputException | io.hstreamio.core.options.OptionException e) {
+            err.println("error: " + Errors.oneLine(e));
+            err.flush();
+            return HStreamIoCli.EXIT_USAGE;
+        }
+    }
+
+    private int load(PrintWriter out, PrintWriter err) throws Exception {
+        DatabaseUrl source = DatabaseUrl.parse("--from", from);
+        DatabaseUrl target = DatabaseUrl.parse("--to", to);
+        Options options = snapshotOptions(tables, parallelism, chunkRows, consistent);
+        Clock clock = Clock.systemUTC();
+        Instant start = clock.instant();
+        try (SnapshotReader reader = SnapshotReader.open(source, options, clock);
+             HikariDataSource targetPool = Targets.open(target, parallelism + 1)) {
+            List<TableSchema> schemas = reader.tables();
+            Targets.checkWritable(target, targetPool);
+            SinkSettings settings = Targets.settings(target)
+                    .withMaxBufferedRecords(chunkRows + SnapshotOptions.BATCH_ROWS.defaultValue().orElse(10_000));
+            List<JdbcSinkWriter> writers = new ArrayList<>();
+            for (int i = 0; i < parallelism; i++) {
+                JdbcSinkWriter w = new JdbcSinkWriter(targetPool, settings);
+                w.open();
+                try {
+                    w.prepare(schemas); // one after the other: the first creates the tables, the others find them
+                } catch (SinkException e) {
+                    throw Targets.describe(target, e);
+                }
+                writers.add(w);
+            }
+            err.printf("load: %d table(s) from %s to %s, %d workers%s%n", schemas.size(), source, target,
+                    parallelism, consistent ? ", one consistent snapshot" : "");
+            err.flush();
+            ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hstream-io-load-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = parseMillis(progressInterval);
+            progress.scheduleAtFixedRate(() -> {
+                err.println(LoadReport.progressLine(reader.stats(), Duration.between(start, clock.instant())));
+                err.flush();
+            }, every, every, TimeUnit.MILLISECONDS);
+            Throwable failure = null;
+            try {
+                // Each worker flushes at a chunk's end or once its buffer holds its share of the budget.
+                long bufferBytes = Math.max(4L << 20, BUFFER_BUDGET_BYTES / parallelism);
+                reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader, bufferBytes));
+                writers.get(0).resetIdentities(); // writer 0 prepared every table
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                progress.shutdownNow();
+                progress.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            Duration took = Duration.between(start, clock.instant());
+            LoadReport.summary(out, reader.stats(), took);
+            if (failure != null) {
+                err.println("error: load failed: " + Errors.oneLine(failure));
+                err.flush();
+                return HStreamIoCli.EXIT_FAILED;
+            }
+            if (verify) {
+                return VerifyCommand.verify(reader, target, options, out) ? 0 : EXIT_DIFFERENCES;
+            }
+            return 0;
+        }
+    }
+
+    static Options snapshotOptions(List<String> tables, int parallelism, int chunkRows, boolean consistent) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        if (tables != null && !tables.isEmpty()) {
+            raw.put("tables", tables);
+        }
+        raw.put("parallelism", parallelism);
+        raw.put("chunk.rows", chunkRows);
+        raw.put("consistent", consistent);
+        return SnapshotOptions.parse(raw);
+    }
+
+    private static long parseMillis(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.endsWith("ms")) {
+            return Long.parseLong(t.substring(0, t.length() - 2));
+        }
+        if (t.endsWith("s")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000);
+        }
+        return Long.parseLong(t);
+    }
+
+    /**
+     * One worker's writer: snapshot rows become READ events of a synthetic stream (shard = worker) and go through the
+     * sink's buffer; each chunk ends with a flush, so a chunk is one target transaction (COPY into PostgreSQL).
+     */
+    private static final class WriterConsumer implements ChunkConsumer {
+        private final int worker;
+        private final JdbcSinkWriter writer;
+        private final SnapshotReader reader;
+        private final long maxBufferBytes;
+        private long sequence;
+        private long pending;
+        private long pendingBytes;
+
+        WriterConsumer(int worker, JdbcSinkWriter writer, SnapshotReader reader, long maxBufferBytes) {
+            this.worker = worker;
+            this.writer = writer;
+            this.reader = reader;
+            this.maxBufferBytes = maxBufferBytes;
+        }
+
+        @Override
+        public void rows(Chunk chunk, List<Row> rows) {
+            List<SinkRecord> records = new ArrayList<>(rows.size());
+            TableSchema schema = chunk.table();
+            for (Row r : rows) {
+                records.add(new SinkRecord("load", new RecordId(worker, ++sequence, 0), ChangeEvent.read(schema, r)));
+                pendingBytes += RowSize.estimate(r);
+            }
+            pending += rows.size();
+            try {
+                writer.write(records);
+            } catch (RuntimeException e) {
+                failed(chunk);
+                throw e;
+            }
+            if (pendingBytes >= maxBufferBytes) {
+                flush(chunk); // wide rows: a chunk becomes several transactions rather than a heap overflow
+            }
+        }
+
+        @Override
+        public void chunkDone(Chunk chunk, long rows) {
+            flush(chunk);
+        }
+
+        private void flush(Chunk chunk) {
+            pendingBytes = 0;
+            try {
+                writer.flush();
+            } catch (RuntimeException e) {
+                failed(chunk);
+                throw e;
+            }
+            reader.stats(chunk.table().id()).addWritten(pending);
+            pending = 0;
+        }
+
+        private void failed(Chunk chunk) {
+            TableStats s = reader.stats(chunk.table().id());
+            s.addErrors(pending);
+            pending = 0;
+        }
+    }
+
+    /** Target connections, checks and settings, shared with {@code verify}. */
+    static final class Targets {
+        private Targets() {}
+
+        static SqlDialect dialect(DatabaseUrl url) {
+            return url.kind() == DatabaseUrl.Kind.POSTGRESQL ? PostgresDialect.INSTANCE : MySqlDialect.INSTANCE;
+        }
+
+        static String jdbcUrl(DatabaseUrl url) {
+            // As the sinks connect: multi-row rewrites for PostgreSQL, bulk statements for MariaDB.
+            return url.jdbcUrl() + (url.kind() == DatabaseUrl.Kind.POSTGRESQL ? "?reWriteBatchedInserts=true"
+                    : "?useBulkStmts=true");
+        }
+
+        static HikariDataSource open(DatabaseUrl url, int size) {
+            Properties p = new Properties();
+            if (url.user() != null) {
+                p.setProperty("user", url.user());
+            }
+            if (url.password() != null) {
+                p.setProperty("password", url.password());
+            }
+            try (Connection c = DriverManager.getConnection(jdbcUrl(url), p)) {
+                c.isValid(5);
+            } catch (SQLException e) {
+                throw ConnectErrors.describe(url, e);
+            }
+            HikariConfig cfg = new HikariConfig();
+            cfg.setPoolName("load-target-" + url.host() + "-" + url.database());
+            cfg.setJdbcUrl(jdbcUrl(url));
+            cfg.setDataSourceProperties(p);
+            cfg.setConnectionInitSql(dialect(url).sessionInitSql());
+            cfg.setMaximumPoolSize(size);
+            cfg.setMinimumIdle(0);
+            return new HikariDataSource(cfg);
+        }
+
+        static SinkSettings settings(DatabaseUrl url) {
+            String schema = url.kind() == DatabaseUrl.Kind.POSTGRESQL ? url.schema() : url.database();
+            return SinkSettings.defaults(dialect(url), "load", TableMapping.all(schema)).withoutCheckpoints();
+        }
+
+        /** Fails with one line when the target is read-only or its schema is missing or closed to this user. */
+        static void checkWritable(DatabaseUrl url, HikariDataSource pool) throws SQLException {
+            try (Connection c = pool.getConnection()) {
+                if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('transaction_read_only'), "
+                            + "pg_is_in_recovery(), (SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n "
+                            + "WHERE n.nspname = ?)")) {
+                        ps.setString(1, url.schema());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if ("on".equals(rs.getString(1)) || rs.getBoolean(2)) {
+                                throw new BadInputException("target " + url + " is read-only (a standby, or "
+                                        + "default_transaction_read_only is on): point --to at a writable database");
+                            }
+                            boolean create = rs.getBoolean(3);
+                            if (rs.wasNull()) {
+                                throw new BadInputException("schema '" + url.schema() + "' does not exist in target "
+                                        + url + ": create it (CREATE SCHEMA " + url.schema() + ") or name another "
+                                        + "with ?schema=");
+                            }
+                            if (!create) {
+                                throw new BadInputException("user " + url.user() + " may not create tables in schema '"
+                                        + url.schema() + "' of " + url + ": GRANT CREATE ON SCHEMA " + url.schema()
+                                        + " TO " + url.user() + ", or use another user");
+                            }
+                        }
+                    }
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT @@read_only");
+                         ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) != 0) {
+                            throw new BadInputException("target " + url + " is read-only (read_only=ON): point --to "
+                                    + "at a writable server");
+                        }
+                    }
+                }
+            }
+        }
+
+        /** A failed table preparation: permissions and read-only targets are the user's to fix (exit 2). */
+        static RuntimeException describe(DatabaseUrl url, SinkException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().equals("42501") || s.getSQLState().equals("25006")
+                    || s.getErrorCode() == 1142 || s.getErrorCode() == 1290)) {
+                return new BadInputException("target " + url + " is not writable for this load (" + e.getMessage()
+                        + "): grant the user CREATE and INSERT there, or point --to elsewhere", e);
+            }
+            if (!e.retriable() && c == null) {
+                // The planner's verdicts: an existing table of another shape, or creation switched off.
+                return new BadInputException(e.getMessage() + " (target " + url + "; drop or rename that table, or "
+                        + "load into another schema)", e);
+            }
+            return e;
+        }
+    }
+}

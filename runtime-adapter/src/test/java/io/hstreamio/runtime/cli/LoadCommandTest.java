@@ -1,0 +1,26 @@
+package io.hstreamio.runtime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Usage errors of load and verify that need no server: one line, exit code 2. */
+class LoadCommandTest {
+    @Test
+    void unknownSchemeAndMissingOptions() {
+        LoadIT.Run r = LoadIT.cli("load", "--from", "sqlserver://u@h/db", "--to", "postgresql://u@h/db");
+        assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --from has unknown scheme 'sqlserver': use mysql://, "
+                + "mariadb:// or postgresql:// (JDBC URLs of those work too)");
+
+        LoadIT.Run missing = LoadIT.cli("load", "--from", "mysql://u@h/db");
+        assertThat(missing.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(missing.err()).contains("--to");
+
+        LoadIT.Run parallelism = LoadIT.cli("verify", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db",
+                "--chunk-rows", "0");
+        assertThat(parallelism.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(parallelism.err().strip().lines().count()).isEqualTo(1);
+        assertThat(parallelism.err()).contains("chunk.rows");
+    }
+}

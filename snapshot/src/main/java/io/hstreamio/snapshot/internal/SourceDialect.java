@@ -1,0 +1,69 @@
+package io.hstreamio.snapshot.internal;
+
+import io.hstreamio.core.record.ColumnSchema;
+import io.hstreamio.core.record.TableId;
+import io.hstreamio.core.record.TableSchema;
+import io.hstreamio.snapshot.DatabaseUrl;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What differs between source servers: catalog reading, quoting, value reading, streaming reads and consistent
+ * snapshots. Stateless and thread-safe.
+ */
+public abstract class SourceDialect {
+
+    /** Reads one column of the current result-set row into its logical type's carrier. */
+    @FunctionalInterface
+    public interface ValueReader {
+        Object read(ResultSet rs, int column) throws SQLException;
+    }
+
+    public static SourceDialect of(DatabaseUrl.Kind kind) {
+        return kind == DatabaseUrl.Kind.POSTGRESQL ? PostgresSource.INSTANCE : MariaDbSource.INSTANCE;
+    }
+
+    public abstract String quote(String identifier);
+
+    public abstract String qualify(TableId table);
+
+    /** Driver properties: credentials plus what streaming and exact values need. */
+    public abstract Properties connectionProperties(DatabaseUrl url);
+
+    /** SQL run on every new connection (session time zone and the like); may be null. */
+    public abstract String sessionInitSql();
+
+    /** The base tables of the URL's database (MySQL) or schema (PostgreSQL), sorted by name. */
+    public abstract List<TableId> listTables(Connection c, DatabaseUrl url) throws SQLException;
+
+    /** The full shape of a table; see {@code SchemaParityIT} for the promise that CDC gives the same one. */
+    public abstract TableSchema describe(Connection c, TableId table) throws SQLException;
+
+    /** The server's row-count estimate (statistics, not a count); -1 when unknown. */
+    public abstract long estimateRows(Connection c, TableId table) throws SQLException;
+
+    public abstract ValueReader reader(ColumnSchema column);
+
+    /** Makes {@code st} stream its result set in slices instead of loading it whole. */
+    public abstract void stream(Connection c, Statement st, int fetchSize) throws SQLException;
+
+    /**
+     * Ranges that split a table without primary key, as SQL predicates; one whole-table range when the server
+     * offers no physical addressing. {@code rowsPerChunk} is a target, not a bound.
+     */
+    public abstract List<String> keylessRanges(Connection c, TableId table, long rowsPerChunk) throws SQLException;
+
+    /** One consistent view shared by every worker connection ({@code --consistent}). */
+    public abstract ConsistentView consistentView(Connection coordinator, List<Connection> workers)
+            throws SQLException;
+
+    /** Held for the whole read; {@link #close} ends the coordinator's part. */
+    public interface ConsistentView extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+}
