@@ -45,6 +45,14 @@ public abstract class CdcSourceConnector implements SourceConnector {
         }
     }
 
+    /** A PostgreSQL source's slot and publication are named after the task; binlog sources keep nothing on the server. */
+    @Override
+    public void release(Options o, String taskId) throws Exception {
+        if ("postgresql".equals(kind)) {
+            io.hstreamio.cdc.internal.PostgresSlots.drop(CdcOptions.toConfig(taskId, kind, o));
+        }
+    }
+
     /** {@code mysql}: a MySQL server, or a MariaDB server, which it detects and reads with the MariaDB connector. */
     public static final class MySql extends CdcSourceConnector {
         public MySql() {

@@ -16,6 +16,7 @@ import io.hstreamio.core.task.ToolkitOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ public final class SinkTaskRunner implements Runnable {
     private final Retry retry;
     private final Clock clock;
     private final RecordErrorHandler errors;
+    private volatile Map<Long, RecordId> committed = Map.of();
     private final Lifecycle lifecycle;
 
     public SinkTaskRunner(String taskId, SinkTask task, Options options, StreamStore store, ChangeEventCodec codec,
@@ -64,6 +66,14 @@ public final class SinkTaskRunner implements Runnable {
     /** The subscription a sink task reads through; stable across restarts. */
     public static String subscriptionName(String taskId) {
         return "sink-" + taskId;
+    }
+
+    /**
+     * Per shard, the last record id acknowledged durably (the subscription's checkpoint) as of the last batch; empty
+     * before the first. Any thread: what reports and DESCRIBE show as a sink's offsets.
+     */
+    public Map<Long, RecordId> committed() {
+        return committed;
     }
 
     public TaskState state() {
@@ -96,7 +106,8 @@ public final class SinkTaskRunner implements Runnable {
                 options.get(ToolkitOptions.FROM_OFFSET))) {
             task.start(options, new SinkTaskContext(taskId, state, clock, metrics));
             started = true;
-            log.info("Sink task {}: started, reading stream {} from {}", taskId, stream, subscription.committed());
+            committed = Map.copyOf(subscription.committed());
+            log.info("Sink task {}: started, reading stream {} from {}", taskId, stream, committed);
             while (!lifecycle.stopRequested()) {
                 List<ReceivedRecord> received = subscription.poll(maxRecords, maxAgeMillis);
                 if (received.isEmpty()) {
@@ -107,6 +118,7 @@ public final class SinkTaskRunner implements Runnable {
                 List<RecordId> ids = new ArrayList<>(received.size());
                 received.forEach(r -> ids.add(r.id()));
                 subscription.ack(ids);
+                committed = Map.copyOf(subscription.committed());
             }
             lifecycle.finish(TaskState.STOPPED);
         } catch (Throwable e) {

@@ -20,4 +20,13 @@ public interface SourceConnector {
     default CheckResult check(Options options) {
         return CheckResult.ok();
     }
+
+    /**
+     * Releases what a task of this connector holds outside the runtime once the connector is dropped, such as a
+     * PostgreSQL replication slot and publication, which would otherwise keep WAL on the server forever. Called once,
+     * on the runtime's thread, after the task stopped. Default: nothing to release.
+     *
+     * @throws Exception when something could not be released; the message names it and how to remove it by hand
+     */
+    default void release(Options options, String taskId) throws Exception {}
 }

@@ -1,0 +1,267 @@
+package io.hstreamio.runtime.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hstreamio.core.store.KeyValueStore;
+import io.hstreamio.core.task.TaskState;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a connector image as a child process, the runtime's side of the HStream IO protocol: writes the task's
+ * config.json, starts {@code COMMAND run --config FILE}, answers KvGet/KvSet from the task's durable key/value
+ * namespace, takes Reports (delivery deltas and offsets), sends {@code stop} on request and kills the process when it
+ * has not exited after the grace period, or when it sent no Report within the report timeout.
+ *
+ * <p>{@link #run} reads the child's stdout on the supervisor's thread; one watchdog thread per run
+ * ({@code hstream-io-watch-<name>}) enforces the timeouts. The config file holds secrets: it is made readable by its
+ * owner only.
+ */
+final class ProcessTask implements SupervisedTask {
+    private static final Logger log = LoggerFactory.getLogger(ProcessTask.class);
+
+    private final ConnectorRecord connector;
+    private final List<String> command;
+    private final Images images;
+    private final KeyValueStore state;
+    private final Clock clock;
+    private final Duration stopGrace;
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final Object stdinLock = new Object();
+    private volatile List<Map<String, Object>> offsets = List.of();
+    private volatile Process process;
+    private volatile TaskState taskState = TaskState.NEW;
+    private volatile Throwable failure;
+    private volatile String killedBecause;
+    private volatile long stopRequestedAt = -1;
+    private volatile long lastReportAt;
+
+    ProcessTask(ConnectorRecord connector, List<String> command, Images images, KeyValueStore state, Clock clock,
+            Duration stopGrace) {
+        this.connector = connector;
+        this.command = List.copyOf(command);
+        this.images = images;
+        this.state = state;
+        this.clock = clock;
+        this.stopGrace = stopGrace;
+    }
+
+    @Override
+    public void run() {
+        taskState = TaskState.RUNNING;
+        Path taskDir = images.tasksDir().resolve(connector.taskId());
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hstream-io-watch-" + connector.name());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Path config = writeConfig(taskDir);
+            List<String> cmd = new ArrayList<>(command);
+            cmd.addAll(List.of("run", "--config", config.toString()));
+            lastReportAt = clock.millis();
+            process = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(taskDir.resolve("stderr.log").toFile()))
+                    .start();
+            log.info("{}: started image process {} ({})", connector, process.pid(), command.get(0));
+            if (stopRequestedAt >= 0) {
+                sendStop();
+            }
+            watchdog.scheduleWithFixedDelay(this::watch, 200, 200, TimeUnit.MILLISECONDS);
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    handle(line);
+                }
+            }
+            int exit = process.waitFor();
+            finish(exit, taskDir);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            taskState = TaskState.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            taskState = TaskState.STOPPED;
+        } finally {
+            watchdog.shutdownNow();
+        }
+    }
+
+    private void finish(int exit, Path taskDir) {
+        if (killedBecause != null) {
+            failure = new IllegalStateException(killedBecause);
+            taskState = TaskState.FAILED;
+        } else if (stopRequestedAt >= 0) {
+            taskState = TaskState.STOPPED;
+        } else if (exit == 0) {
+            taskState = TaskState.COMPLETED;
+        } else {
+            failure = new IllegalStateException("the task process exited with code " + exit + "; see "
+                    + taskDir.resolve("stderr.log") + " and the image's app.log");
+            taskState = TaskState.FAILED;
+        }
+        log.info("{}: image process ended with code {}: {}", connector, exit, taskState);
+    }
+
+    private void watch() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        long now = clock.millis();
+        if (stopRequestedAt >= 0 && now - stopRequestedAt > stopGrace.toMillis()) {
+            log.warn("{}: still running {} s after stop; killing it", connector, stopGrace.toSeconds());
+            p.destroyForcibly();
+        } else if (stopRequestedAt < 0 && now - lastReportAt > images.reportTimeout().toMillis()) {
+            killedBecause = "the task sent no report for " + images.reportTimeout().toSeconds() + " s; it was "
+                    + "killed";
+            log.warn("{}: {}", connector, killedBecause);
+            p.destroyForcibly();
+        }
+    }
+
+    private Path writeConfig(Path taskDir) throws IOException {
+        Files.createDirectories(taskDir);
+        ObjectNode root = Catalog.JSON.createObjectNode();
+        ObjectNode hstream = root.putObject("hstream");
+        images.serviceUrl().ifPresent(u -> hstream.put("serviceUrl", u));
+        root.set("connector", Catalog.JSON.valueToTree(connector.config()));
+        root.put("task", connector.taskId());
+        Path file = taskDir.resolve("config.json");
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, root.toString());
+        return file;
+    }
+
+    private void handle(String line) {
+        JsonNode msg;
+        try {
+            msg = Catalog.JSON.readTree(line);
+        } catch (IOException e) {
+            return; // the protocol ignores lines that are not JSON
+        }
+        if (msg == null || !msg.isObject()) {
+            return;
+        }
+        String id = msg.path("id").asText("");
+        JsonNode body = msg.path("body");
+        switch (msg.path("name").asText("")) {
+            case "KvGet" -> {
+                Optional<byte[]> v = state.get(body.path("key").asText());
+                answer(id, v.map(b -> (JsonNode) Catalog.JSON.getNodeFactory()
+                        .textNode(new String(b, StandardCharsets.UTF_8))).orElse(Catalog.JSON.nullNode()));
+            }
+            case "KvSet" -> {
+                String key = body.path("key").asText();
+                JsonNode value = body.path("value");
+                if (value.isNull() || value.isMissingNode()) {
+                    state.delete(key);
+                } else {
+                    state.put(key, (value.isTextual() ? value.asText() : value.toString())
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                answer(id, Catalog.JSON.nullNode());
+            }
+            case "Report" -> {
+                records.addAndGet(body.path("deliveredRecords").asLong());
+                bytes.addAndGet(body.path("deliveredBytes").asLong());
+                if (body.path("offsets").isArray() && !body.path("offsets").isEmpty()) {
+                    offsets = Catalog.JSON.convertValue(body.get("offsets"),
+                            new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {});
+                }
+                lastReportAt = clock.millis();
+                answer(id, Catalog.JSON.nullNode());
+            }
+            default -> log.debug("{}: ignoring message {}", connector, msg.path("name"));
+        }
+    }
+
+    private void answer(String id, JsonNode body) {
+        ObjectNode msg = Catalog.JSON.createObjectNode();
+        msg.put("name", "ConnectorResponse");
+        msg.put("id", id);
+        msg.set("body", body);
+        write(msg);
+    }
+
+    private void sendStop() {
+        write(Catalog.JSON.createObjectNode().put("name", "stop"));
+    }
+
+    private void write(JsonNode msg) {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        synchronized (stdinLock) {
+            try {
+                OutputStream in = p.getOutputStream();
+                in.write((msg.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } catch (IOException e) {
+                log.debug("{}: the task process no longer reads stdin ({})", connector, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (stopRequestedAt < 0) {
+            stopRequestedAt = clock.millis();
+            sendStop();
+        }
+    }
+
+    @Override
+    public TaskState state() {
+        return taskState;
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public long deliveredRecords() {
+        return records.get();
+    }
+
+    @Override
+    public long deliveredBytes() {
+        return bytes.get();
+    }
+
+    @Override
+    public List<Map<String, Object>> offsets() {
+        return offsets;
+    }
+}

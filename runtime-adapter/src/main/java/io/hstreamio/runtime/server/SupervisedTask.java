@@ -1,0 +1,31 @@
+package io.hstreamio.runtime.server;
+
+import io.hstreamio.core.task.TaskState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run of a connector's task as the supervisor sees it: in this process ({@link InProcessTask}) or a child process
+ * speaking the HStream IO protocol ({@link ProcessTask}). {@link #run} blocks on the supervisor's thread until the task
+ * ended; every other method may be called from any thread.
+ */
+interface SupervisedTask {
+    void run();
+
+    /** Asks the task to stop; returns at once. */
+    void stop();
+
+    /** RUNNING while it runs; then STOPPED (asked to), COMPLETED (a bounded source finished) or FAILED. */
+    TaskState state();
+
+    Optional<Throwable> failure();
+
+    /** Records delivered by this run. */
+    long deliveredRecords();
+
+    long deliveredBytes();
+
+    /** The offsets reported last; empty when none yet. */
+    List<Map<String, Object>> offsets();
+}
