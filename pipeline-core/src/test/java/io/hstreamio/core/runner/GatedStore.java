@@ -1,32 +1,26 @@
 package io.hstreamio.core.runner;
 
-import io.hstreamio.core.store.KeyValueStore;
+import io.hstreamio.core.store.ForwardingStreamStore;
 import io.hstreamio.core.store.RecordId;
-import io.hstreamio.core.store.ShardReader;
-import io.hstreamio.core.store.StartPosition;
-import io.hstreamio.core.store.StreamInfo;
 import io.hstreamio.core.store.StreamRecord;
 import io.hstreamio.core.store.StreamStore;
-import io.hstreamio.core.store.StreamSubscription;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A real store whose append acknowledgements the test holds back: appends are queued until {@link #open()} sends
  * them to the store, or {@link #failAll} fails them.
  */
-final class GatedStore implements StreamStore {
+final class GatedStore extends ForwardingStreamStore {
     private record Pending(String stream, List<StreamRecord> records, CompletableFuture<List<RecordId>> result) {}
 
-    private final StreamStore delegate;
     private final List<Pending> pending = new ArrayList<>();
     private boolean open;
     private Throwable failure;
 
     GatedStore(StreamStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     synchronized int pendingAppends() {
@@ -68,46 +62,7 @@ final class GatedStore implements StreamStore {
         return result;
     }
 
-    @Override
-    public StreamInfo createStream(String name, int shardCount) {
-        return delegate.createStream(name, shardCount);
-    }
-
-    @Override
-    public Optional<StreamInfo> findStream(String name) {
-        return delegate.findStream(name);
-    }
-
-    @Override
-    public List<StreamInfo> listStreams() {
-        return delegate.listStreams();
-    }
-
-    @Override
-    public boolean deleteStream(String name) {
-        return delegate.deleteStream(name);
-    }
-
-    @Override
-    public ShardReader openShardReader(String stream, long shardId, RecordId startAfter) {
-        return delegate.openShardReader(stream, shardId, startAfter);
-    }
-
-    @Override
-    public StreamSubscription subscribe(String stream, String subscriptionName, StartPosition start) {
-        return delegate.subscribe(stream, subscriptionName, start);
-    }
-
-    @Override
-    public void trim(String stream, long shardId, RecordId before) {
-        delegate.trim(stream, shardId, before);
-    }
-
-    @Override
-    public KeyValueStore keyValueStore(String namespace) {
-        return delegate.keyValueStore(namespace);
-    }
-
+    /** The test owns the real store and closes it. */
     @Override
     public void close() {}
 }
