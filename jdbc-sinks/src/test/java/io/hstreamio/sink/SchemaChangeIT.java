@@ -107,7 +107,7 @@ class SchemaChangeIT {
             String select = "SELECT " + d.quote("k") + ", " + d.quote("name") + ", " + d.quote("n") + ", "
                     + d.quote("label") + ", " + d.quote("gone") + " FROM " + t + " ORDER BY 1";
             assertThat(rows(db, select)).isEqualTo(expected);
-            Map<String, String> columns = columns(db, schema);
+            Map<String, String> columns = columns(db, schema, "t");
             assertThat(columns.keySet()).containsExactlyInAnyOrder("k", "name", "n", "label", "gone");
             assertThat(columns.get("gone")).startsWith("YES");
             assertThat(columns.get("name")).contains("50");
@@ -123,7 +123,7 @@ class SchemaChangeIT {
             again.flush();
             assertThat(again.skipped()).isEqualTo(9);
             assertThat(rows(db, select)).isEqualTo(expected);
-            assertThat(columns(db, schema)).isEqualTo(columns);
+            assertThat(columns(db, schema, "t")).isEqualTo(columns);
 
             // Narrowing stops the sink, naming table and DDL; nothing changes.
             String narrow = "ALTER TABLE t MODIFY name varchar(5)";
@@ -133,7 +133,19 @@ class SchemaChangeIT {
                     .hasMessageContaining(schema + ".t").hasMessageContaining(narrow)
                     .hasMessageContaining("narrowing")
                     .satisfies(e -> assertThat(((SinkException) e).retriable()).isFalse());
-            assertThat(columns(db, schema)).isEqualTo(columns);
+            assertThat(columns(db, schema, "t")).isEqualTo(columns);
+
+            // So does a type-class change.
+            TableSchema v7 = schema(K, NAME50, col("n", LogicalType.STRING, "varchar(30)", 30), LABEL);
+            String retype = "ALTER TABLE t MODIFY n varchar(30)";
+            JdbcSinkWriter third = new JdbcSinkWriter(pool, settings);
+            third.open();
+            assertThatThrownBy(() -> third.write(Targets.records("s", 0, 30, List.of(
+                    ChangeEvent.insert(V5, Row.of(V5, 7, "g", 7L, "x7"), null, null),
+                    ChangeEvent.schemaChange(SRC, v7, retype, null, null)))))
+                    .isInstanceOf(SinkException.class).hasMessageContaining(schema + ".t")
+                    .hasMessageContaining(retype).hasMessageContaining("type-class change");
+            assertThat(columns(db, schema, "t")).isEqualTo(columns);
         }
     }
 
@@ -145,23 +157,39 @@ class SchemaChangeIT {
         String schema = Targets.schema(db, "ddl2");
         SinkSettings settings = new SinkSettings(d, "ddl-drop", TableMapping.all(schema), MappingOptions.DEFAULTS,
                 Targets.schema(db, "_hstream_io"), true, false, 100_000, 1000, 1_000_000).withSchemaDrops(true, true);
+        // Its own table: the MariaDB test database is shared by both tests.
+        TableId src = TableId.of("src", "t2");
+        TableSchema v2 = new TableSchema(src, V2.columns(), V2.primaryKey());
+        TableSchema v3 = new TableSchema(src, V3.columns(), V3.primaryKey());
         List<ChangeEvent> events = List.of(
-                ChangeEvent.insert(V2, Row.of(V2, 1, "a", 1, "g1", "x1"), null, null),
-                ChangeEvent.schemaChange(SRC, V3, "ALTER TABLE t DROP COLUMN gone", null, null),
-                ChangeEvent.insert(V3, Row.of(V3, 2, "b", 2, "x2"), null, null));
+                ChangeEvent.insert(v2, Row.of(v2, 1, "a", 1, "g1", "x1"), null, null),
+                ChangeEvent.schemaChange(src, v3, "ALTER TABLE t DROP COLUMN gone", null, null),
+                ChangeEvent.insert(v3, Row.of(v3, 2, "b", 2, "x2"), null, null));
         try (HikariDataSource pool = Targets.pool(db)) {
             JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
             w.open();
             w.write(Targets.records("s", 0, 1, events));
             w.flush();
-            assertThat(columns(db, schema).keySet()).containsExactlyInAnyOrder("k", "name", "n", "extra");
-            assertThat(rows(db, "SELECT * FROM " + d.quote(schema) + "." + d.quote("t") + " ORDER BY 1"))
+            assertThat(columns(db, schema, "t2").keySet()).containsExactlyInAnyOrder("k", "name", "n", "extra");
+            assertThat(rows(db, "SELECT * FROM " + d.quote(schema) + "." + d.quote("t2") + " ORDER BY 1"))
                     .isEqualTo(List.of(Arrays.asList(1, "a", 1, "x1"), Arrays.asList(2, "b", 2, "x2")));
 
-            w.write(Targets.records("s", 0, 4, List.of(ChangeEvent.schemaChange(SRC, null, "DROP TABLE t", null,
+            // A restarted sink (no previous schema in memory: the DDL text names the column) replaying the column
+            // drop: nothing left to drop, rows as they were.
+            db.execute("UPDATE " + d.quote(Targets.schema(db, "_hstream_io")) + "." + d.quote("checkpoints")
+                    + " SET record_id = '0-1-0' WHERE sink = 'ddl-drop'");
+            JdbcSinkWriter again = new JdbcSinkWriter(pool, settings);
+            again.open();
+            again.write(Targets.records("s", 0, 1, events));
+            again.flush();
+            assertThat(columns(db, schema, "t2").keySet()).containsExactlyInAnyOrder("k", "name", "n", "extra");
+            assertThat(rows(db, "SELECT * FROM " + d.quote(schema) + "." + d.quote("t2") + " ORDER BY 1"))
+                    .isEqualTo(List.of(Arrays.asList(1, "a", 1, "x1"), Arrays.asList(2, "b", 2, "x2")));
+
+            again.write(Targets.records("s", 0, 4, List.of(ChangeEvent.schemaChange(src, null, "DROP TABLE t", null,
                     null))));
-            w.flush();
-            assertThat(columns(db, schema)).isEmpty();
+            again.flush();
+            assertThat(columns(db, schema, "t2")).isEmpty();
         }
     }
 
@@ -177,11 +205,11 @@ class SchemaChangeIT {
         return out;
     }
 
-    /** Column name to "nullable type" of table t, from the catalog. */
-    private static Map<String, String> columns(TestDatabase db, String schema) throws Exception {
+    /** Column name to "nullable type length" of a table, from the catalog. */
+    private static Map<String, String> columns(TestDatabase db, String schema, String table) throws Exception {
         Map<String, String> out = new TreeMap<>();
         for (Map<String, Object> r : db.query("SELECT column_name, is_nullable, data_type, character_maximum_length "
-                + "FROM information_schema.columns WHERE table_schema = ? AND table_name = 't'", schema)) {
+                + "FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", schema, table)) {
             List<Object> v = new ArrayList<>(r.values());
             out.put(String.valueOf(v.get(0)), v.get(1) + " " + v.get(2) + " " + v.get(3));
         }

@@ -33,6 +33,8 @@ public final class SchemaEvolver {
     private static final String IDENT = "(`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\\p{L}\\p{N}_$]+)";
     private static final Pattern RENAME = Pattern.compile("RENAME\\s+COLUMN\\s+" + IDENT + "\\s+TO\\s+" + IDENT,
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP = Pattern.compile("\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?" + IDENT,
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern CHANGE = Pattern.compile("\\bCHANGE\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?"
             + IDENT + "\\s+" + IDENT + "\\s", Pattern.CASE_INSENSITIVE);
 
@@ -122,12 +124,21 @@ public final class SchemaEvolver {
             }
         }
 
+        // Columns the source dropped: those of the previous schema, else (after a restart) those the DDL names. Target
+        // columns the source never had are the user's and left alone, unless NOT NULL without a default would make
+        // every insert fail.
+        Set<String> dropped = new HashSet<>();
+        if (previous != null) {
+            previous.columns().forEach(col -> dropped.add(planner.key(col.name())));
+        } else {
+            dropped.addAll(dropsNamed(ddl));
+        }
         for (SchemaPlanner.ExistingColumn e : have.values()) {
-            if (wanted.contains(planner.key(e.name()))) {
+            String k = planner.key(e.name());
+            if (wanted.contains(k) || !dropped.contains(k) && (e.nullable() || e.hasDefault())) {
                 continue;
             }
-            // A target column the source no longer has (or never had: kept columns of earlier drops are the same).
-            if (dropColumns) {
+            if (dropColumns && dropped.contains(k)) {
                 out.add("ALTER TABLE " + t + " DROP COLUMN " + dialect.quote(e.name()));
             } else if (!e.nullable()) {
                 out.add(mysql
@@ -178,6 +189,18 @@ public final class SchemaEvolver {
             default -> TypeInfo.whyNotFits(from, to) == null && TypeInfo.whyNotFits(to, from) == null;
         };
         return wider ? null : "narrowing from " + from.text() + " to " + to.text();
+    }
+
+    /** Columns the DDL drops ({@code DROP [COLUMN] [IF EXISTS] name}), as keys. */
+    private Set<String> dropsNamed(String ddl) {
+        Set<String> out = new HashSet<>();
+        if (ddl != null) {
+            Matcher m = DROP.matcher(ddl);
+            while (m.find()) {
+                out.add(planner.key(unquote(m.group(1))));
+            }
+        }
+        return out;
     }
 
     /** Column renames the DDL states, as [old, new] pairs with quotes removed. */
