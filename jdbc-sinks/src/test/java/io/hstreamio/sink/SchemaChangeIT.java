@@ -49,6 +49,8 @@ class SchemaChangeIT {
             .length(5).nullable(false).build();
     private static final ColumnSchema EXTRA = col("extra", LogicalType.STRING, "varchar(20)", 20);
     private static final ColumnSchema LABEL = col("label", LogicalType.STRING, "varchar(20)", 20);
+    private static final ColumnSchema SCORE = ColumnSchema.builder("score", LogicalType.INT32).sourceType("int")
+            .nullable(false).defaultValue("7").build();
 
     private static TableSchema schema(ColumnSchema... cols) {
         return new TableSchema(SRC, List.of(cols), List.of("k"));
@@ -56,10 +58,11 @@ class SchemaChangeIT {
 
     static final TableSchema V1 = schema(K, NAME10, N_INT, GONE);
     static final TableSchema V2 = schema(K, NAME10, N_INT, GONE, EXTRA);           // add extra
-    static final TableSchema V3 = schema(K, NAME10, N_INT, EXTRA);                 // drop gone
-    static final TableSchema V4 = schema(K, NAME50, N_BIG, EXTRA);                 // widen name, n
-    static final TableSchema V5 = schema(K, NAME50, N_BIG, LABEL);                 // rename extra -> label
-    static final TableSchema V6 = schema(K, col("name", LogicalType.STRING, "varchar(5)", 5), N_BIG, LABEL);
+    static final TableSchema V2S = schema(K, NAME10, N_INT, GONE, EXTRA, SCORE);   // add score NOT NULL DEFAULT 7
+    static final TableSchema V3 = schema(K, NAME10, N_INT, EXTRA, SCORE);          // drop gone
+    static final TableSchema V4 = schema(K, NAME50, N_BIG, EXTRA, SCORE);          // widen name, n
+    static final TableSchema V5 = schema(K, NAME50, N_BIG, LABEL, SCORE);          // rename extra -> label
+    static final TableSchema V6 = schema(K, col("name", LogicalType.STRING, "varchar(5)", 5), N_BIG, LABEL, SCORE);
 
     @ParameterizedTest
     @EnumSource(DatabaseEngine.class)
@@ -78,16 +81,18 @@ class SchemaChangeIT {
                 ChangeEvent.insert(V1, Row.of(V1, 1, "a", 1, "g1"), null, null),
                 ChangeEvent.insert(V1, Row.of(V1, 2, "b", 2, "g2"), null, null),
                 ChangeEvent.schemaChange(SRC, V2, "ALTER TABLE t ADD COLUMN extra varchar(20)", null, null),
-                ChangeEvent.insert(V2, Row.of(V2, 3, "c", 3, "g3", "x3"), null, null),
+                ChangeEvent.schemaChange(SRC, V2S, "ALTER TABLE t ADD COLUMN score int NOT NULL DEFAULT 7", null,
+                        null),
+                ChangeEvent.insert(V2S, Row.of(V2S, 3, "c", 3, "g3", "x3", 30), null, null),
                 ChangeEvent.schemaChange(SRC, V3, "ALTER TABLE t DROP COLUMN gone", null, null),
-                ChangeEvent.insert(V3, Row.of(V3, 4, "d", 4, "x4"), null, null),
+                ChangeEvent.insert(V3, Row.of(V3, 4, "d", 4, "x4", 40), null, null),
                 ChangeEvent.schemaChange(SRC, V4, "ALTER TABLE t MODIFY name varchar(50), MODIFY n bigint", null,
                         null),
-                ChangeEvent.insert(V4, Row.of(V4, 5, fiftyChars, 5_000_000_000L, "x5"), null, null),
-                ChangeEvent.update(V4, Row.of(V4, 1, "a", 1L, null), Row.of(V4, 1, "a2", 6_000_000_000L, "x1"), null,
+                ChangeEvent.insert(V4, Row.of(V4, 5, fiftyChars, 5_000_000_000L, "x5", 50), null, null),
+                ChangeEvent.update(V4, Row.of(V4, 1, "a", 1L, null, 7), Row.of(V4, 1, "a2", 6_000_000_000L, "x1", 7), null,
                         null),
-                ChangeEvent.schemaChange(SRC, V5, rename, null, null),        // record id 10
-                ChangeEvent.insert(V5, Row.of(V5, 6, "f", 6L, "x6"), null, null));
+                ChangeEvent.schemaChange(SRC, V5, rename, null, null),        // record id 11
+                ChangeEvent.insert(V5, Row.of(V5, 6, "f", 6L, "x6", 60), null, null));
         List<SinkRecord> records = Targets.records("s", 0, 1, events);
 
         try (HikariDataSource pool = Targets.pool(db)) {
@@ -98,17 +103,18 @@ class SchemaChangeIT {
 
             // Row by row; "gone" kept (nullable, old values there), "extra" renamed with its values.
             List<List<Object>> expected = List.of(
-                    Arrays.asList(1, "a2", 6_000_000_000L, "x1", "g1"),
-                    Arrays.asList(2, "b", 2L, null, "g2"),
-                    Arrays.asList(3, "c", 3L, "x3", "g3"),
-                    Arrays.asList(4, "d", 4L, "x4", null),
-                    Arrays.asList(5, fiftyChars, 5_000_000_000L, "x5", null),
-                    Arrays.asList(6, "f", 6L, "x6", null));
+                    Arrays.asList(1, "a2", 6_000_000_000L, "x1", "g1", 7),
+                    Arrays.asList(2, "b", 2L, null, "g2", 7),
+                    Arrays.asList(3, "c", 3L, "x3", "g3", 30),
+                    Arrays.asList(4, "d", 4L, "x4", null, 40),
+                    Arrays.asList(5, fiftyChars, 5_000_000_000L, "x5", null, 50),
+                    Arrays.asList(6, "f", 6L, "x6", null, 60));
             String select = "SELECT " + d.quote("k") + ", " + d.quote("name") + ", " + d.quote("n") + ", "
-                    + d.quote("label") + ", " + d.quote("gone") + " FROM " + t + " ORDER BY 1";
+                    + d.quote("label") + ", " + d.quote("gone") + ", " + d.quote("score") + " FROM " + t + " ORDER BY 1";
             assertThat(rows(db, select)).isEqualTo(expected);
             Map<String, String> columns = columns(db, schema, "t");
-            assertThat(columns.keySet()).containsExactlyInAnyOrder("k", "name", "n", "label", "gone");
+            assertThat(columns.keySet()).containsExactlyInAnyOrder("k", "name", "n", "label", "gone", "score");
+            assertThat(columns.get("score")).startsWith("NO");
             assertThat(columns.get("gone")).startsWith("YES");
             assertThat(columns.get("name")).contains("50");
             assertThat(columns.get("n")).containsIgnoringCase("bigint");
@@ -116,12 +122,12 @@ class SchemaChangeIT {
             // Crash after the rename's DDL (MySQL committed it) but before its checkpoint: the stream delivers it
             // and what follows again. The DDL must find nothing to do, and the rows must stay as they are.
             db.execute("UPDATE " + d.quote(Targets.schema(db, "_hstream_io")) + "." + d.quote("checkpoints")
-                    + " SET record_id = '0-9-0' WHERE sink = 'ddl-sink'");
+                    + " SET record_id = '0-10-0' WHERE sink = 'ddl-sink'");
             JdbcSinkWriter again = new JdbcSinkWriter(pool, settings);
             again.open();
             again.write(records);
             again.flush();
-            assertThat(again.skipped()).isEqualTo(9);
+            assertThat(again.skipped()).isEqualTo(10);
             assertThat(rows(db, select)).isEqualTo(expected);
             assertThat(columns(db, schema, "t")).isEqualTo(columns);
 
@@ -136,12 +142,12 @@ class SchemaChangeIT {
             assertThat(columns(db, schema, "t")).isEqualTo(columns);
 
             // So does a type-class change.
-            TableSchema v7 = schema(K, NAME50, col("n", LogicalType.STRING, "varchar(30)", 30), LABEL);
+            TableSchema v7 = schema(K, NAME50, col("n", LogicalType.STRING, "varchar(30)", 30), LABEL, SCORE);
             String retype = "ALTER TABLE t MODIFY n varchar(30)";
             JdbcSinkWriter third = new JdbcSinkWriter(pool, settings);
             third.open();
             assertThatThrownBy(() -> third.write(Targets.records("s", 0, 30, List.of(
-                    ChangeEvent.insert(V5, Row.of(V5, 7, "g", 7L, "x7"), null, null),
+                    ChangeEvent.insert(V5, Row.of(V5, 7, "g", 7L, "x7", 70), null, null),
                     ChangeEvent.schemaChange(SRC, v7, retype, null, null)))))
                     .isInstanceOf(SinkException.class).hasMessageContaining(schema + ".t")
                     .hasMessageContaining(retype).hasMessageContaining("type-class change");
@@ -160,7 +166,7 @@ class SchemaChangeIT {
         // Its own table: the MariaDB test database is shared by both tests.
         TableId src = TableId.of("src", "t2");
         TableSchema v2 = new TableSchema(src, V2.columns(), V2.primaryKey());
-        TableSchema v3 = new TableSchema(src, V3.columns(), V3.primaryKey());
+        TableSchema v3 = new TableSchema(src, List.of(K, NAME10, N_INT, EXTRA), List.of("k"));
         List<ChangeEvent> events = List.of(
                 ChangeEvent.insert(v2, Row.of(v2, 1, "a", 1, "g1", "x1"), null, null),
                 ChangeEvent.schemaChange(src, v3, "ALTER TABLE t DROP COLUMN gone", null, null),

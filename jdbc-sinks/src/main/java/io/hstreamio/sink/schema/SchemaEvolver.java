@@ -93,10 +93,10 @@ public final class SchemaEvolver {
             SchemaPlanner.ExistingColumn e = have.get(planner.key(col.name()));
             if (e == null) {
                 // NOT NULL only with a default: existing rows need a value.
-                boolean notNull = !col.nullable() && col.defaultValue() != null;
-                String def = col.defaultValue() != null ? defaultClause(col, mapped) : "";
-                out.add("ALTER TABLE " + t + " ADD COLUMN " + dialect.quote(col.name()) + " " + mapped.ddl() + def
-                        + (notNull ? " NOT NULL" : ""));
+                String def = dialect.renderDefault(col, mapped, new ArrayList<>());
+                boolean notNull = !col.nullable() && def != null;
+                out.add("ALTER TABLE " + t + " ADD COLUMN " + dialect.quote(col.name()) + " " + mapped.ddl()
+                        + (def == null ? "" : " DEFAULT " + def) + (notNull ? " NOT NULL" : ""));
                 continue;
             }
             ColumnSchema before = previous == null || previous.indexOf(col.name()) < 0 ? null : previous.column(col.name());
@@ -154,18 +154,6 @@ public final class SchemaEvolver {
         return "schema change of " + target + " not applied: " + why + "; DDL: "
                 + (ddl == null ? "(unknown)" : ddl.replaceAll("\\s+", " ").trim())
                 + ". Alter the target table by hand (or map the table elsewhere), then restart the task";
-    }
-
-    private String defaultClause(ColumnSchema col, TargetType mapped) {
-        String v = col.defaultValue();
-        // Numbers as they are, everything else as a string literal; expressions are not portable, so none.
-        if (v.matches("-?\\d+(\\.\\d+)?")) {
-            return " DEFAULT " + v;
-        }
-        if (v.startsWith("'") || v.matches("(?i)(current_timestamp|now|null).*")) {
-            return "";
-        }
-        return " DEFAULT " + dialect.literal(v);
     }
 
     /** Null when {@code next} is the same as {@code was} or a widening the target can follow; else why not. */
