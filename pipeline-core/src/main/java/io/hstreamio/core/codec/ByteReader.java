@@ -113,7 +113,8 @@ final class ByteReader {
     /** A count of items that take at least {@code minItemBytes} each, so it too is bounded by what is left. */
     int readCount(String name, int minItemBytes) {
         long v = readVarLong();
-        if (v < 0 || v * minItemBytes > limit - pos) {
+        // Divide rather than multiply: a corrupt count near 2^63 would overflow the product and pass.
+        if (v < 0 || v > (limit - pos) / minItemBytes) {
             throw corrupt(name + " count " + Long.toUnsignedString(v) + " cannot fit in the " + (limit - pos)
                     + " byte(s) left (truncated?)");
         }
