@@ -57,6 +57,12 @@ public abstract class JdbcSinkConnector implements SinkConnector {
     static final OptionDef<Integer> COPY_THRESHOLD = OptionDef.integer("copy.threshold")
             .doc("Snapshot rows of one table in one batch from which PostgreSQL COPY is used.").defaultValue(1000)
             .validator(Validators.positive()).build();
+    static final OptionDef<Boolean> SCHEMA_DROP_COLUMNS = OptionDef.bool("schema.drop.columns")
+            .doc("Drop target columns the source dropped; false keeps them and makes them nullable.")
+            .defaultValue(false).build();
+    static final OptionDef<Boolean> SCHEMA_DROP_TABLES = OptionDef.bool("schema.drop.tables")
+            .doc("Drop target tables the source dropped; false leaves them and logs the drop.").defaultValue(false)
+            .build();
 
     private final OptionDef<Integer> port = OptionDef.integer("port").doc("Target database server port.")
             .defaultValue(defaultPort()).validator(Validators.port()).build();
@@ -77,7 +83,8 @@ public abstract class JdbcSinkConnector implements SinkConnector {
     public OptionsDefinition options() {
         return OptionsDefinition.builder(name() + " sink")
                 .add(HOST, port, USER, PASSWORD, DATABASE, TABLE, SCHEMA, TABLE_MAPPING, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        CREATE_TABLES, DRY_RUN, TINYINT1_AS_BOOLEAN, ENUM_MODE, CHECKPOINT_SCHEMA, COPY_THRESHOLD)
+                        CREATE_TABLES, DRY_RUN, TINYINT1_AS_BOOLEAN, ENUM_MODE, CHECKPOINT_SCHEMA, COPY_THRESHOLD,
+                        SCHEMA_DROP_COLUMNS, SCHEMA_DROP_TABLES)
                 .build();
     }
 

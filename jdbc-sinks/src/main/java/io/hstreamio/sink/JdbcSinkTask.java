@@ -60,7 +60,8 @@ final class JdbcSinkTask implements SinkTask {
         dryRun = o.get(JdbcSinkConnector.DRY_RUN);
         SinkSettings settings = new SinkSettings(connector.dialect(), context.taskId(), mapping, mo,
                 o.get(JdbcSinkConnector.CHECKPOINT_SCHEMA), o.get(JdbcSinkConnector.CREATE_TABLES), dryRun,
-                Math.max(batch * 10, 50_000), batch, o.get(JdbcSinkConnector.COPY_THRESHOLD));
+                Math.max(batch * 10, 50_000), batch, o.get(JdbcSinkConnector.COPY_THRESHOLD),
+                o.get(JdbcSinkConnector.SCHEMA_DROP_COLUMNS), o.get(JdbcSinkConnector.SCHEMA_DROP_TABLES));
         pool = new HikariDataSource(cfg);
         writer = new JdbcSinkWriter(pool, settings);
         run(writer::open);

@@ -9,6 +9,7 @@ import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.sink.dialect.MySqlDialect;
 import io.hstreamio.sink.dialect.SqlDialect;
 import io.hstreamio.sink.dialect.TableRef;
+import io.hstreamio.sink.schema.SchemaEvolver;
 import io.hstreamio.sink.schema.SchemaPlan;
 import io.hstreamio.sink.schema.SchemaPlanner;
 import io.hstreamio.sink.write.CheckpointStore;
@@ -42,7 +43,13 @@ import org.slf4j.LoggerFactory;
  * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one.
  *
  * <p>Target tables are planned once per source schema, before the data transaction (MySQL DDL commits implicitly).
- * Schema changes from the stream beyond "the existing table still fits" are not handled yet.
+ *
+ * <p>Schema changes from the stream (add, drop, widen, rename column; create, drop, truncate table) are applied as
+ * target DDL ({@link SchemaEvolver}); any other change stops the task with a permanent {@link SinkException} naming
+ * the table and the DDL. A schema-change record is flushed on its own: what came before it is committed first, then
+ * its DDL and its checkpoint in one transaction. PostgreSQL DDL is transactional, so DDL and checkpoint commit
+ * together. MySQL commits DDL implicitly, so a crash between the DDL and the checkpoint replays the change; the DDL
+ * is computed from the target's catalog, which then needs nothing, so the replay is a no-op.
  */
 public final class JdbcSinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);
@@ -52,6 +59,7 @@ public final class JdbcSinkWriter {
     private final SqlDialect dialect;
     private final SchemaPlanner planner;
     private final CheckpointStore checkpoints;
+    private final SchemaEvolver evolver;
 
     private final Map<ShardKey, RecordId> applied = new HashMap<>();
     private final Map<ShardKey, RecordId> pendingUpTo = new HashMap<>();
@@ -66,6 +74,9 @@ public final class JdbcSinkWriter {
 
     /** Whether a source table is written at all; the mapping is immutable, and asked once per record otherwise. */
     private final Map<TableId, Boolean> routed = new HashMap<>();
+    /** The last source schema applied per table (committed), and the ones seen by the flush in progress. */
+    private final Map<TableId, TableSchema> schemas = new HashMap<>();
+    private final Map<TableId, TableSchema> flushSchemas = new HashMap<>();
 
     private long skipped;
     private long appliedRecords;
@@ -76,6 +87,7 @@ public final class JdbcSinkWriter {
         this.dialect = settings.dialect();
         this.planner = new SchemaPlanner(dialect, settings.mappingOptions());
         this.checkpoints = new CheckpointStore(dialect, settings.checkpointSchema(), settings.sinkName());
+        this.evolver = new SchemaEvolver(dialect, settings.mappingOptions(), planner);
     }
 
     /** Creates the checkpoint table if needed and reads this sink's checkpoints. */
@@ -111,6 +123,18 @@ public final class JdbcSinkWriter {
                 skipped++;
                 continue;
             }
+            if (r.event().type() == ChangeType.SCHEMA_CHANGE) {
+                // Alone in its flush: rows before it are committed under the old schema, its DDL with its checkpoint.
+                if (done != null) {
+                    pendingUpTo.put(shard, done);
+                }
+                flush();
+                pending.add(r);
+                pendingUpTo.put(shard, r.id());
+                flush();
+                done = r.id();
+                continue;
+            }
             pending.add(r);
             done = r.id();
         }
@@ -132,6 +156,7 @@ public final class JdbcSinkWriter {
         }
         int count = pending.size();
         boolean keepBuffer = false;
+        flushSchemas.clear();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             Map<TableId, List<ChangeEvent>> byTable = group();
@@ -159,6 +184,7 @@ public final class JdbcSinkWriter {
             // Committed: from here on nothing may make the caller apply these records again.
             appliedRecords += count;
             applied.putAll(pendingUpTo);
+            schemas.putAll(flushSchemas);
             pending.clear();
             pendingUpTo.clear();
             resetDueIdentities(c);
@@ -311,6 +337,9 @@ public final class JdbcSinkWriter {
         for (ChangeEvent e : events) {
             boolean row = e.type() == ChangeType.READ || e.type() == ChangeType.INSERT
                     || e.type() == ChangeType.UPDATE || e.type() == ChangeType.DELETE;
+            if (row) {
+                flushSchemas.put(table, e.schema());
+            }
             if (row && runSchema != null && runSchema == e.schema().fingerprint()) {
                 run.add(e);
                 continue;
@@ -324,9 +353,7 @@ public final class JdbcSinkWriter {
             } else if (e.type() == ChangeType.TRUNCATE) {
                 truncate(c, table);
             } else if (e.type() == ChangeType.SCHEMA_CHANGE) {
-                // The next row changes carry the new schema; its writer re-checks the target table.
-                LOG.info("Sink {} - schema change of {} ({}): target re-checked on its next rows",
-                        settings.sinkName(), table, e.ddl());
+                evolve(c, table, e);
             }
         }
         flushRun(c, run, stats);
@@ -355,6 +382,61 @@ public final class JdbcSinkWriter {
             // MySQL TRUNCATE commits implicitly; DELETE keeps it inside this flush's transaction.
             st.execute((dialect instanceof MySqlDialect ? "DELETE FROM " : "TRUNCATE TABLE ") + dialect.qualify(t));
         }
+    }
+
+    /**
+     * Applies one schema change to the target, inside the flush's transaction (PostgreSQL; MySQL commits DDL by
+     * itself). The table's writers are dropped, so its next rows plan the changed table again.
+     */
+    private void evolve(Connection c, TableId table, ChangeEvent e) throws SQLException {
+        TableRef t = settings.mapping().route(table).orElseThrow();
+        TableSchema next = e.schema();
+        TableSchema previous = flushSchemas.containsKey(table) ? flushSchemas.get(table) : schemas.get(table);
+        forget(t);
+        flushSchemas.put(table, next);
+        List<String> ddl;
+        if (next == null) {
+            if (!settings.dropTables()) {
+                LOG.info("Sink {} - {} was dropped at the source ({}); {} is left as it is (schema.drop.tables=false)",
+                        settings.sinkName(), table, e.ddl(), t);
+                return;
+            }
+            ddl = List.of("DROP TABLE IF EXISTS " + dialect.qualify(t));
+        } else if (!planner.tableExists(c, t)) {
+            SchemaPlan plan = planner.plan(c, next, t);
+            if (!settings.createTables()) {
+                LOG.info("Sink {} - {} created at the source; table creation is off, {} not created",
+                        settings.sinkName(), table, t);
+                return;
+            }
+            ddl = plan.statements();
+        } else {
+            try {
+                ddl = evolver.plan(c, previous, next, t, settings.dropColumns(), e.ddl());
+            } catch (SchemaEvolver.Refused refused) {
+                throw new SinkException(refused.getMessage(), false, refused);
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String sql : ddl) {
+                st.execute(sql);
+            }
+        }
+        LOG.info("Sink {} - schema change of {} ({}) applied to {}: {}", settings.sinkName(), table, e.ddl(), t,
+                ddl.isEmpty() ? "nothing to do" : String.join("; ", ddl));
+    }
+
+    /** Drops every writer and plan of {@code t}: their statements and emptiness no longer hold. */
+    private void forget(TableRef t) {
+        writers.entrySet().removeIf(w -> {
+            if (w.getValue().target().equals(t)) {
+                plans.remove(w.getKey());
+                return true;
+            }
+            return false;
+        });
+        snapshotted.remove(t);
+        identityDue.remove(t);
     }
 
     private void resetDueIdentities(Connection c) throws SQLException {

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param maxBufferedRecords write() flushes by itself beyond this many buffered records
  * @param batchSize          rows per JDBC batch
  * @param copyThreshold      snapshot rows of one table in one flush from which PostgreSQL COPY is used
+ * @param dropColumns        a column dropped at the source is dropped in the target (else kept, made nullable)
+ * @param dropTables         a table dropped at the source is dropped in the target (else left, and logged)
  */
 public record SinkSettings(SqlDialect dialect, String sinkName, TableMapping mapping, MappingOptions mappingOptions,
                            String checkpointSchema, boolean createTables, boolean dryRun, int maxBufferedRecords,
-                           int batchSize, int copyThreshold) {
+                           int batchSize, int copyThreshold, boolean dropColumns, boolean dropTables) {
 
     public static final String DEFAULT_CHECKPOINT_SCHEMA = "_hstream_io";
 
@@ -35,6 +37,19 @@ public record SinkSettings(SqlDialect dialect, String sinkName, TableMapping map
         }
     }
 
+    /** Schema changes keep dropped columns and tables. */
+    public SinkSettings(SqlDialect dialect, String sinkName, TableMapping mapping, MappingOptions mappingOptions,
+                        String checkpointSchema, boolean createTables, boolean dryRun, int maxBufferedRecords,
+                        int batchSize, int copyThreshold) {
+        this(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, dryRun, maxBufferedRecords,
+                batchSize, copyThreshold, false, false);
+    }
+
+    public SinkSettings withSchemaDrops(boolean columns, boolean tables) {
+        return new SinkSettings(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, dryRun,
+                maxBufferedRecords, batchSize, copyThreshold, columns, tables);
+    }
+
     public static SinkSettings defaults(SqlDialect dialect, String sinkName, TableMapping mapping) {
         return new SinkSettings(dialect, sinkName, mapping, MappingOptions.DEFAULTS, DEFAULT_CHECKPOINT_SCHEMA, true,
                 false, 50_000, 5_000, 1_000);
@@ -42,27 +57,27 @@ public record SinkSettings(SqlDialect dialect, String sinkName, TableMapping map
 
     public SinkSettings withDryRun(boolean v) {
         return new SinkSettings(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, v,
-                maxBufferedRecords, batchSize, copyThreshold);
+                maxBufferedRecords, batchSize, copyThreshold, dropColumns, dropTables);
     }
 
     public SinkSettings withMappingOptions(MappingOptions v) {
         return new SinkSettings(dialect, sinkName, mapping, v, checkpointSchema, createTables, dryRun,
-                maxBufferedRecords, batchSize, copyThreshold);
+                maxBufferedRecords, batchSize, copyThreshold, dropColumns, dropTables);
     }
 
     public SinkSettings withCopyThreshold(int v) {
         return new SinkSettings(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, dryRun,
-                maxBufferedRecords, batchSize, v);
+                maxBufferedRecords, batchSize, v, dropColumns, dropTables);
     }
 
     /** Without a checkpoint table: for bulk loads, whose records are not replayed from a stream. */
     public SinkSettings withoutCheckpoints() {
         return new SinkSettings(dialect, sinkName, mapping, mappingOptions, null, createTables, dryRun,
-                maxBufferedRecords, batchSize, copyThreshold);
+                maxBufferedRecords, batchSize, copyThreshold, dropColumns, dropTables);
     }
 
     public SinkSettings withMaxBufferedRecords(int v) {
         return new SinkSettings(dialect, sinkName, mapping, mappingOptions, checkpointSchema, createTables, dryRun,
-                v, batchSize, copyThreshold);
+                v, batchSize, copyThreshold, dropColumns, dropTables);
     }
 }

@@ -276,7 +276,8 @@ public final class MySqlDialect extends SqlDialect {
         return t.indexes().stream().anyMatch(i -> i.columns().get(0).equals(column));
     }
 
-    private String renderDefault(ColumnSchema c, TargetType t, List<String> notes) {
+    @Override
+    public String renderDefault(ColumnSchema c, TargetType t, List<String> notes) {
         DefaultValue d = DefaultValue.parse(c.defaultValue());
         String ddl = t.ddl();
         boolean blobLike = ddl.endsWith("TEXT") || ddl.endsWith("BLOB") || ddl.equals("JSON")

@@ -218,7 +218,8 @@ public final class PostgresDialect extends SqlDialect {
         return new DdlPlan(out, notes);
     }
 
-    private String renderDefault(ColumnSchema c, TargetType t, List<String> notes) {
+    @Override
+    public String renderDefault(ColumnSchema c, TargetType t, List<String> notes) {
         DefaultValue d = DefaultValue.parse(c.defaultValue());
         String ddl = t.ddl();
         String out = switch (d.kind()) {

@@ -47,6 +47,11 @@ public abstract class SqlDialect {
     public abstract DdlPlan createTable(TableSchema source, TableRef target, MappingOptions options);
 
     /**
+     * The column's default as target SQL, or null when it has none or none that is portable (then a note says so).
+     */
+    public abstract String renderDefault(ColumnSchema column, TargetType target, List<String> notes);
+
+    /**
      * Moves the identity / AUTO_INCREMENT counter of {@code column} past the highest value in the table, so that rows
      * inserted at the target after a cutover get fresh keys. Runs in the caller's transaction where the database has
      * transactional DDL; returns the next value the counter will hand out.

@@ -150,11 +150,11 @@ public final class SchemaPlanner {
         return out;
     }
 
-    private String key(String column) {
+    String key(String column) {
         return mysql ? column.toLowerCase(Locale.ROOT) : column;
     }
 
-    private Map<String, ExistingColumn> readColumns(Connection c, TableRef t) throws SQLException {
+    Map<String, ExistingColumn> readColumns(Connection c, TableRef t) throws SQLException {
         String sql = mysql
                 ? "SELECT column_name, column_type, is_nullable, column_default FROM information_schema.columns "
                         + "WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ordinal_position"
