@@ -2,6 +2,7 @@ package io.hstreamio.core.runner;
 
 import io.hstreamio.core.codec.ChangeEventCodec;
 import io.hstreamio.core.options.Options;
+import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.store.KeyValueStore;
 import io.hstreamio.core.store.ReceivedRecord;
 import io.hstreamio.core.store.RecordId;
@@ -38,7 +39,9 @@ public final class SinkTaskRunner implements Runnable {
     private final SinkTask task;
     private final Options options;
     private final StreamStore store;
-    private final ChangeEventCodec codec;
+    private final StreamRecordCodec records;
+    /** The table of stock JSON envelopes that name none: the sink's table option, else the stream's name. */
+    private final TableId stockTable;
     private final String stream;
     private final KeyValueStore state;
     private final TaskMetrics metrics = new TaskMetrics();
@@ -54,9 +57,11 @@ public final class SinkTaskRunner implements Runnable {
         this.task = task;
         this.options = options;
         this.store = store;
-        this.codec = codec;
+        this.records = StreamCodecs.records(store, codec);
         this.clock = clock;
         this.stream = options.get(ToolkitOptions.STREAM);
+        this.stockTable = StreamRecordCodec.parseTable(
+                options.raw().get("table") instanceof String table && !table.isBlank() ? table : stream);
         this.state = store.keyValueStore(TaskStates.namespace(taskId));
         this.retry = Retry.of(options.get(ToolkitOptions.MAX_RETRIES));
         this.errors = new RecordErrorHandler(taskId, options, store, metrics);
@@ -139,7 +144,7 @@ public final class SinkTaskRunner implements Runnable {
         long bytes = 0;
         for (ReceivedRecord r : received) {
             try {
-                batch.add(new SinkRecord(stream, r.id(), codec.decode(r.record().payload())));
+                batch.add(new SinkRecord(stream, r.id(), records.decode(r.record(), stockTable)));
                 sources.add(r);
                 bytes += r.record().payload().length;
             } catch (RuntimeException e) {

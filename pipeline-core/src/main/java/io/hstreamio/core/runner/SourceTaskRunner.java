@@ -11,6 +11,7 @@ import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.task.Retry;
 import io.hstreamio.core.task.SourceTask;
 import io.hstreamio.core.task.TaskMetrics;
+import io.hstreamio.core.task.StreamFormat;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.task.ToolkitOptions;
 import java.time.Clock;
@@ -45,8 +46,9 @@ public final class SourceTaskRunner implements Runnable {
     private final SourceTask task;
     private final Options options;
     private final StreamStore store;
-    private final ChangeEventCodec codec;
     private final String stream;
+    private final StreamFormat format;
+    private final StreamRecordCodec records;
     private final KeyValueStore state;
     private final TaskMetrics metrics = new TaskMetrics();
     private final Retry retry;
@@ -63,9 +65,10 @@ public final class SourceTaskRunner implements Runnable {
         this.task = task;
         this.options = options;
         this.store = store;
-        this.codec = codec;
         this.clock = clock;
         this.stream = options.get(ToolkitOptions.STREAM);
+        this.format = options.get(ToolkitOptions.STREAM_FORMAT);
+        this.records = StreamCodecs.records(store, codec);
         this.state = store.keyValueStore(TaskStates.namespace(taskId));
         this.retry = Retry.of(options.get(ToolkitOptions.MAX_RETRIES));
         this.lifecycle = new Lifecycle("source task " + taskId);
@@ -140,9 +143,9 @@ public final class SourceTaskRunner implements Runnable {
         SourcePosition last = null;
         long bytes = 0;
         for (ChangeEvent e : batch) {
-            byte[] payload = codec.encode(e);
-            bytes += payload.length;
-            records.add(StreamRecord.raw(PartitionKeys.of(e), payload));
+            StreamRecord record = this.records.encode(e, format);
+            bytes += record.payload().length;
+            records.add(record);
             if (e.position() != null) {
                 last = e.position();
             }

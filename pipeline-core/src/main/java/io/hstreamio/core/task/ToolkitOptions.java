@@ -61,10 +61,16 @@ public final class ToolkitOptions {
             .defaultValue(Duration.ofMillis(200))
             .build();
 
+    public static final OptionDef<StreamFormat> STREAM_FORMAT = OptionDef.enumeration("stream.format", StreamFormat.class)
+            .doc("How a source writes row events: BINARY (compact, this project's sinks only) or JSON (HStreamDB's stock "
+                    + "envelope {\"key\":..,\"value\":..}, readable by HStreamDB's own sinks; schema changes stay binary).")
+            .defaultValue(StreamFormat.BINARY)
+            .build();
+
     /** The connector's options plus those every source has. */
     public static OptionsDefinition forSource(SourceConnector connector) {
         return OptionsDefinition.builder(connector.name() + " source")
-                .add(STREAM, MAX_RETRIES)
+                .add(STREAM, STREAM_FORMAT, MAX_RETRIES)
                 .addAll(connector.options())
                 .build();
     }

@@ -1,0 +1,124 @@
+package io.hstreamio.runtime.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hstreamio.core.runner.Connectors;
+import io.hstreamio.core.runner.LocalPipeline;
+import io.hstreamio.core.runner.StreamCodecs;
+import io.hstreamio.core.store.PayloadFormat;
+import io.hstreamio.core.store.ReceivedRecord;
+import io.hstreamio.core.store.ShardInfo;
+import io.hstreamio.core.store.ShardReader;
+import io.hstreamio.core.store.StreamStore;
+import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
+import io.hstreamio.core.testing.TestDatabase;
+import io.hstreamio.core.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MariaDB → stream in HStreamDB's stock JSON envelope ({@code stream.format=json}) → PostgreSQL: the stream holds
+ * envelopes a plain JSON reader parses, and our sink restores exact types from them, so the target equals the source.
+ */
+class MariaDbToPostgresJsonStreamIT {
+    @RegisterExtension
+    static final TestDatabases DBS = new TestDatabases();
+
+    @TempDir
+    Path dataDir;
+
+    private static List<List<Object>> rows(TestDatabase db) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        try (Connection c = db.open(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, name, balance, big, created FROM customers ORDER BY id")) {
+            while (rs.next()) {
+                out.add(Arrays.asList(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4),
+                        rs.getObject(5, LocalDateTime.class)));
+            }
+        }
+        return out;
+    }
+
+    private static List<List<Object>> targetRowsOrEmpty() {
+        try {
+            return rows(DBS.postgres());
+        } catch (SQLException tableNotThereYet) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void aJsonStreamCarriesChangesExactlyToTheTarget() throws Exception {
+        DBS.mariadb().execute(
+                "CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(64) NOT NULL,"
+                        + " balance DECIMAL(12,2), big BIGINT UNSIGNED, created DATETIME(6))",
+                "INSERT INTO customers (name, balance, big, created) VALUES"
+                        + " ('ann', 10.50, 18446744073709551615, '2024-01-02 03:04:05.123456'),"
+                        + " ('bob', NULL, 0, '1969-12-31 23:59:59.999999'),"
+                        + " ('émoji 😀', -0.01, 42, NULL)");
+        TestDatabase from = DBS.mariadb();
+        TestDatabase to = DBS.postgres();
+        Connectors connectors = Connectors.discover();
+        try (StreamStore store = EmbeddedStreamStore.open(dataDir)) {
+            LocalPipeline pipeline = new LocalPipeline("shop", store, StreamCodecs.binary(store), Clock.systemUTC(),
+                    connectors.source("mariadb"), Map.of("stream", "shop", "stream.format", "json",
+                            "host", from.host(), "port", from.port(), "user", from.user(),
+                            "password", from.password(), "database", from.name()),
+                    connectors.sink("postgresql"), Map.of("stream", "shop", "host", to.host(), "port", to.port(),
+                            "user", to.user(), "password", to.password(), "database", to.name()));
+            pipeline.start();
+            await().atMost(Duration.ofSeconds(90)).until(() -> targetRowsOrEmpty().size() == 3);
+            assertThat(rows(DBS.postgres())).isEqualTo(rows(DBS.mariadb()));
+
+            DBS.mariadb().execute(
+                    "INSERT INTO customers (name, balance) VALUES ('cy', 1.00)",
+                    "UPDATE customers SET balance = 99.99, created = '2030-06-01 00:00:00.000001' WHERE name = 'ann'",
+                    "DELETE FROM customers WHERE name = 'bob'",
+                    "UPDATE customers SET id = 100 WHERE name = 'cy'");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(
+                    () -> assertThat(targetRowsOrEmpty()).isEqualTo(rows(DBS.mariadb())));
+            pipeline.close();
+            assertThat(pipeline.source().failure()).isEmpty();
+            assertThat(pipeline.sink().failure()).isEmpty();
+
+            // The stream itself is stock: every row event a {"key":..,"value":..} JSON record.
+            ObjectMapper plain = new ObjectMapper();
+            List<JsonNode> envelopes = new ArrayList<>();
+            for (ShardInfo shard : store.findStream("shop").orElseThrow().shards()) {
+                try (ShardReader reader = store.openShardReader("shop", shard.shardId(), null)) {
+                    for (List<ReceivedRecord> got = reader.read(1000, 0); !got.isEmpty();
+                            got = reader.read(1000, 0)) {
+                        for (ReceivedRecord r : got) {
+                            if (r.record().format() == PayloadFormat.JSON) {
+                                envelopes.add(plain.readTree(r.record().payload()));
+                            }
+                        }
+                    }
+                }
+            }
+            // 3 snapshot reads, insert, update, delete, key-changing update
+            assertThat(envelopes).hasSizeGreaterThanOrEqualTo(7);
+            assertThat(envelopes).allSatisfy(e -> assertThat(e.has("key") && e.has("value")).isTrue());
+            assertThat(envelopes).anySatisfy(e -> {
+                assertThat(e.get("value").isNull()).isTrue();
+                assertThat(e.get("key").get("id").asLong()).isEqualTo(2L);
+            });
+        }
+    }
+}
