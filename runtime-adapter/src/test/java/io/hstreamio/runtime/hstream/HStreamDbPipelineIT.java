@@ -3,19 +3,13 @@ package io.hstreamio.runtime.hstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hstreamio.core.runner.Connectors;
 import io.hstreamio.core.runner.LocalPipeline;
-import io.hstreamio.core.runner.StreamCodecs;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.testing.TestDatabase;
 import io.hstreamio.core.testing.TestDatabases;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import io.hstreamio.runtime.pipeline.Replication;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,34 +39,20 @@ class HStreamDbPipelineIT {
         cluster.close();
     }
 
+    private static final String ORDERS = "SELECT id, item, qty, price FROM orders ORDER BY id";
+    private static final Replication.RowReader ORDER = rs -> Arrays.asList(rs.getLong(1), rs.getString(2),
+            rs.getInt(3), rs.getBigDecimal(4));
+
     private LocalPipeline pipeline(StreamStore store) {
-        TestDatabase from = DBS.mariadb();
-        TestDatabase to = DBS.postgres();
-        Connectors connectors = Connectors.discover();
-        return new LocalPipeline("orders", store, StreamCodecs.binary(store), Clock.systemUTC(),
-                connectors.source("mariadb"), Map.of("stream", "orders", "host", from.host(), "port", from.port(),
-                        "user", from.user(), "password", from.password(), "database", from.name()),
-                connectors.sink("postgresql"), Map.of("stream", "orders", "host", to.host(), "port", to.port(),
-                        "user", to.user(), "password", to.password(), "database", to.name()));
+        return Replication.mariaDbToPostgres("orders", "orders", store, DBS.mariadb(), DBS.postgres(), Map.of());
     }
 
     private static List<List<Object>> rows(TestDatabase db) throws SQLException {
-        List<List<Object>> out = new ArrayList<>();
-        try (Connection c = db.open(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, item, qty, price FROM orders ORDER BY id")) {
-            while (rs.next()) {
-                out.add(Arrays.asList(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBigDecimal(4)));
-            }
-        }
-        return out;
+        return Replication.rows(db, ORDERS, ORDER);
     }
 
     private static List<List<Object>> targetRowsOrEmpty() {
-        try {
-            return rows(DBS.postgres());
-        } catch (SQLException tableNotThereYet) {
-            return List.of();
-        }
+        return Replication.rowsOrEmpty(DBS.postgres(), ORDERS, ORDER);
     }
 
     private static void insertOrders(int from, int to) throws SQLException {

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hstreamio.core.runner.Connectors;
 import io.hstreamio.core.runner.LocalPipeline;
-import io.hstreamio.core.runner.StreamCodecs;
 import io.hstreamio.core.store.PayloadFormat;
 import io.hstreamio.core.store.ReceivedRecord;
 import io.hstreamio.core.store.ShardInfo;
@@ -17,11 +15,7 @@ import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
 import io.hstreamio.core.testing.TestDatabase;
 import io.hstreamio.core.testing.TestDatabases;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -43,24 +37,16 @@ class MariaDbToPostgresJsonStreamIT {
     @TempDir
     Path dataDir;
 
+    private static final String CUSTOMERS = "SELECT id, name, balance, big, created FROM customers ORDER BY id";
+    private static final Replication.RowReader CUSTOMER = rs -> Arrays.asList(rs.getLong(1), rs.getString(2),
+            rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getObject(5, LocalDateTime.class));
+
     private static List<List<Object>> rows(TestDatabase db) throws SQLException {
-        List<List<Object>> out = new ArrayList<>();
-        try (Connection c = db.open(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, name, balance, big, created FROM customers ORDER BY id")) {
-            while (rs.next()) {
-                out.add(Arrays.asList(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4),
-                        rs.getObject(5, LocalDateTime.class)));
-            }
-        }
-        return out;
+        return Replication.rows(db, CUSTOMERS, CUSTOMER);
     }
 
     private static List<List<Object>> targetRowsOrEmpty() {
-        try {
-            return rows(DBS.postgres());
-        } catch (SQLException tableNotThereYet) {
-            return List.of();
-        }
+        return Replication.rowsOrEmpty(DBS.postgres(), CUSTOMERS, CUSTOMER);
     }
 
     @Test
@@ -72,16 +58,9 @@ class MariaDbToPostgresJsonStreamIT {
                         + " ('ann', 10.50, 18446744073709551615, '2024-01-02 03:04:05.123456'),"
                         + " ('bob', NULL, 0, '1969-12-31 23:59:59.999999'),"
                         + " ('émoji 😀', -0.01, 42, NULL)");
-        TestDatabase from = DBS.mariadb();
-        TestDatabase to = DBS.postgres();
-        Connectors connectors = Connectors.discover();
         try (StreamStore store = EmbeddedStreamStore.open(dataDir)) {
-            LocalPipeline pipeline = new LocalPipeline("shop", store, StreamCodecs.binary(store), Clock.systemUTC(),
-                    connectors.source("mariadb"), Map.of("stream", "shop", "stream.format", "json",
-                            "host", from.host(), "port", from.port(), "user", from.user(),
-                            "password", from.password(), "database", from.name()),
-                    connectors.sink("postgresql"), Map.of("stream", "shop", "host", to.host(), "port", to.port(),
-                            "user", to.user(), "password", to.password(), "database", to.name()));
+            LocalPipeline pipeline = Replication.mariaDbToPostgres("shop", "shop", store, DBS.mariadb(),
+                    DBS.postgres(), Map.of("stream.format", "json"));
             pipeline.start();
             await().atMost(Duration.ofSeconds(90)).until(() -> targetRowsOrEmpty().size() == 3);
             assertThat(rows(DBS.postgres())).isEqualTo(rows(DBS.mariadb()));

@@ -3,23 +3,16 @@ package io.hstreamio.runtime.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hstreamio.core.runner.Connectors;
 import io.hstreamio.core.runner.LocalPipeline;
-import io.hstreamio.core.runner.StreamCodecs;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.testing.TestDatabase;
 import io.hstreamio.core.testing.TestDatabases;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,36 +30,20 @@ class MariaDbToPostgresPipelineIT {
     @TempDir
     Path dataDir;
 
+    private static final String CUSTOMERS = "SELECT id, name, balance, big, created FROM customers ORDER BY id";
+    private static final Replication.RowReader CUSTOMER = rs -> java.util.Arrays.asList(rs.getLong(1),
+            rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getObject(5, LocalDateTime.class));
+
     private LocalPipeline pipeline(StreamStore store) {
-        TestDatabase from = DBS.mariadb();
-        TestDatabase to = DBS.postgres();
-        Connectors connectors = Connectors.discover();
-        return new LocalPipeline("shop", store, StreamCodecs.binary(store), Clock.systemUTC(),
-                connectors.source("mariadb"), Map.of("stream", "shop", "host", from.host(), "port", from.port(),
-                        "user", from.user(), "password", from.password(), "database", from.name()),
-                connectors.sink("postgresql"), Map.of("stream", "shop", "host", to.host(), "port", to.port(),
-                        "user", to.user(), "password", to.password(), "database", to.name()));
+        return Replication.mariaDbToPostgres("shop", "shop", store, DBS.mariadb(), DBS.postgres(), Map.of());
     }
 
-    /** Every row in key order, each column read with the Java type that compares exactly on both sides. */
     private static List<List<Object>> rows(TestDatabase db) throws SQLException {
-        List<List<Object>> out = new ArrayList<>();
-        try (Connection c = db.open(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, name, balance, big, created FROM customers ORDER BY id")) {
-            while (rs.next()) {
-                out.add(java.util.Arrays.asList(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
-                        rs.getBigDecimal(4), rs.getObject(5, LocalDateTime.class)));
-            }
-        }
-        return out;
+        return Replication.rows(db, CUSTOMERS, CUSTOMER);
     }
 
     private static List<List<Object>> targetRowsOrEmpty() {
-        try {
-            return rows(DBS.postgres());
-        } catch (SQLException tableNotThereYet) {
-            return List.of();
-        }
+        return Replication.rowsOrEmpty(DBS.postgres(), CUSTOMERS, CUSTOMER);
     }
 
     @Test

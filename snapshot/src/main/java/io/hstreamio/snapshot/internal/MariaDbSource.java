@@ -56,13 +56,7 @@ final class MariaDbSource extends SourceDialect {
 
     @Override
     public Properties connectionProperties(DatabaseUrl url) {
-        Properties p = new Properties();
-        if (url.user() != null) {
-            p.setProperty("user", url.user());
-        }
-        if (url.password() != null) {
-            p.setProperty("password", url.password());
-        }
+        Properties p = credentials(url);
         p.setProperty("connectTimeout", "10000");
         return p;
     }

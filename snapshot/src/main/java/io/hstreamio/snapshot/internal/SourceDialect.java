@@ -66,4 +66,16 @@ public abstract class SourceDialect {
         @Override
         void close() throws SQLException;
     }
+
+    /** The user and password of a URL as driver properties; each dialect adds its own settings. */
+    protected static Properties credentials(DatabaseUrl url) {
+        Properties p = new Properties();
+        if (url.user() != null) {
+            p.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            p.setProperty("password", url.password());
+        }
+        return p;
+    }
 }
