@@ -42,7 +42,7 @@ public final class CdcOptions {
                     + "each chunk over to the stream with watermarks; initial: Debezium's own snapshot (one thread, "
                     + "a brief global read lock), then stream; no_data: stream only, from now; when_needed: snapshot "
                     + "when no usable position is stored.")
-            .defaultValue("initial")
+            .defaultValue("parallel")
             .validator(Validators.oneOf("parallel", "initial", "no_data", "when_needed"))
             .build();
     public static final OptionDef<Integer> SNAPSHOT_PARALLELISM = OptionDef.integer("snapshot.parallelism")
