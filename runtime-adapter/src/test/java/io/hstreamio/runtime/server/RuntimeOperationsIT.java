@@ -237,11 +237,15 @@ class RuntimeOperationsIT {
         return new String(out.join(), StandardCharsets.UTF_8);
     }
 
-    /** HSTREAMIO_CHROMIUM when set, else the first of chromium, chromium-browser, google-chrome on PATH. */
+    /** HSTREAMIO_CHROMIUM when set (it must then be there), else chromium, chromium-browser or google-chrome. */
     private static Optional<Path> chromium() {
         String explicit = System.getenv("HSTREAMIO_CHROMIUM");
         if (explicit != null && !explicit.isBlank()) {
-            return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+            if (!Files.isExecutable(Path.of(explicit))) {
+                throw new AssertionError("HSTREAMIO_CHROMIUM=" + explicit + " is not an executable file; point it "
+                        + "at a Chromium binary or unset it");
+            }
+            return Optional.of(Path.of(explicit));
         }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
