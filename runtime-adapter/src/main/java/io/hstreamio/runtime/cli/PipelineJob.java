@@ -23,6 +23,13 @@ final class PipelineJob {
 
     static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
             Map<String, ?> sinkOptions, PrintWriter out) throws Exception {
+        return run(name, store, sourceName, sourceOptions, sinkName, sinkOptions, out, p -> { });
+    }
+
+    /** @param onStart told the running pipeline, e.g. to stop it from another thread */
+    static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
+            Map<String, ?> sinkOptions, PrintWriter out, java.util.function.Consumer<LocalPipeline> onStart)
+            throws Exception {
         Connectors connectors = Connectors.discover();
         SourceConnector source = connectors.source(sourceName);
         SinkConnector sink = connectors.sink(sinkName);
@@ -34,6 +41,7 @@ final class PipelineJob {
             StopSignals signals = StopSignals.install(pipeline::stop, out);
             long started = System.nanoTime();
             pipeline.start();
+            onStart.accept(pipeline);
             Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
                     (produced, consumed) -> {
                         if (produced + consumed > 0) {
