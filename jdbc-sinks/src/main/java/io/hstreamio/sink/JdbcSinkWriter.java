@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: a flush either commits everything buffered or nothing. After a retriable failure the buffer is kept,
  * so calling {@link #flush()} again (or writing the same records again, which are recognised by id) retries it; after
- * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one.
+ * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one. A
+ * connection lost around COMMIT leaves unknown whether the flush committed; the next flush therefore first reads the
+ * target's checkpoints and drops the records they cover, so a retry never applies a batch twice.
  *
  * <p>Target tables are planned once per source schema, before the data transaction (MySQL DDL commits implicitly).
  *
@@ -80,6 +82,8 @@ public final class JdbcSinkWriter {
 
     private long skipped;
     private long appliedRecords;
+    /** A flush failed retriably, perhaps after its COMMIT reached the server: the next one asks the target first. */
+    private boolean commitUncertain;
 
     public JdbcSinkWriter(DataSource dataSource, SinkSettings settings) {
         this.dataSource = dataSource;
@@ -120,7 +124,11 @@ public final class JdbcSinkWriter {
                 done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             }
             if (done != null && r.id().compareTo(done) <= 0) {
-                skipped++;
+                // Buffered already (a retried write) or, when at or below the committed checkpoint, applied before.
+                RecordId committed = applied.get(shard);
+                if (committed != null && r.id().compareTo(committed) <= 0) {
+                    skipped++;
+                }
                 continue;
             }
             if (r.event().type() == ChangeType.SCHEMA_CHANGE) {
@@ -159,6 +167,12 @@ public final class JdbcSinkWriter {
         flushSchemas.clear();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
+            if (commitUncertain && !settings.dryRun() && settings.checkpointSchema() != null) {
+                count -= dropCommitted(c);
+                if (pending.isEmpty()) {
+                    return;
+                }
+            }
             Map<TableId, List<ChangeEvent>> byTable = group();
             prepareWriters(c, byTable);
             if (settings.dryRun()) {
@@ -174,6 +188,7 @@ public final class JdbcSinkWriter {
                     checkpoints.save(c, pendingUpTo);
                 }
                 c.commit();
+                commitUncertain = false;
                 LOG.debug("Sink {} flushed up to {}: {} upserted, {} deleted, {} copied, {} reduced away",
                         settings.sinkName(), pendingUpTo, stats.upserted, stats.deleted, stats.copied,
                         stats.reducedAway);
@@ -197,11 +212,49 @@ public final class JdbcSinkWriter {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new SinkException(e.getMessage(), false, e);
         } finally {
-            if (!keepBuffer) {
+            if (keepBuffer) {
+                commitUncertain = true;
+            } else {
                 pending.clear();
                 pendingUpTo.clear();
             }
         }
+    }
+
+    /**
+     * Reads the target's checkpoints (locked, so a commit the server is still finishing completes first) and drops
+     * the buffered records they cover: the failed flush did commit those. Returns how many were dropped.
+     */
+    private int dropCommitted(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        Map<ShardKey, RecordId> stored = checkpoints.load(c, true);
+        c.commit();
+        c.setAutoCommit(true);
+        stored.forEach((k, id) -> applied.merge(k, id, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+        int before = pending.size();
+        pending.removeIf(r -> {
+            RecordId done = applied.get(new ShardKey(r.stream(), r.id().shardId()));
+            if (done == null || r.id().compareTo(done) > 0) {
+                return false;
+            }
+            ChangeEvent e = r.event();
+            if (e.type() != ChangeType.TRANSACTION_BEGIN && e.type() != ChangeType.TRANSACTION_END) {
+                schemas.put(e.table(), e.schema()); // what the committed flush left as the table's source schema
+            }
+            return true;
+        });
+        pendingUpTo.entrySet().removeIf(e -> {
+            RecordId done = applied.get(e.getKey());
+            return done != null && e.getValue().compareTo(done) <= 0;
+        });
+        commitUncertain = false;
+        int dropped = before - pending.size();
+        if (dropped > 0) {
+            LOG.info("Sink {} - the flush that lost its connection had committed {} records (the target's checkpoint "
+                    + "says so); they are not applied again", settings.sinkName(), dropped);
+        }
+        appliedRecords += dropped;
+        return dropped;
     }
 
     /**
@@ -463,14 +516,24 @@ public final class JdbcSinkWriter {
 
     private SinkException fail(String what, SQLException e) {
         boolean retriable = dialect.isRetriable(e);
+        boolean unreachable = dialect.isConnectionFailure(e);
         // pgjdbc's batch error repeats the whole statement with its values; the server's reason is the next one.
         SQLException reason = e.getNextException() != null ? e.getNextException() : e;
-        String text = String.valueOf(reason.getMessage()).lines().findFirst().orElse("");
+        String text = firstLine(reason.getMessage());
+        Throwable cause = reason.getCause();
+        if (cause != null && cause.getMessage() != null && !text.contains(firstLine(cause.getMessage()))) {
+            text += " (" + firstLine(cause.getMessage()) + ")"; // e.g. the pool's timeout names only itself
+        }
         if (text.length() > 300) {
             text = text.substring(0, 300) + "...";
         }
         return new SinkException(what + ": " + text + " (SQLState " + reason.getSQLState() + ", "
-                + (retriable ? "retriable" : "permanent") + ")", retriable, e);
+                + (unreachable ? "target unreachable" : retriable ? "retriable" : "permanent") + ")", retriable,
+                unreachable, e);
+    }
+
+    private static String firstLine(String s) {
+        return String.valueOf(s).lines().findFirst().orElse("");
     }
 
     /** Which tables are routed (for tests and the dry run). */
