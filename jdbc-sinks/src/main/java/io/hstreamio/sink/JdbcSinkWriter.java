@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schema changes from the stream (add, drop, widen, rename column; create, drop, truncate table) are applied as
  * target DDL ({@link SchemaEvolver}); any other change stops the task with a permanent {@link SinkException} naming
- * the table and the DDL. A schema-change record is flushed on its own: what came before it is committed first, then
+ * the table and the DDL. A dry run logs the DDL each change would run instead. A schema-change record is flushed on its own: what came before it is committed first, then
  * its DDL and its checkpoint in one transaction. PostgreSQL DDL is transactional, so DDL and checkpoint commit
  * together. MySQL commits DDL implicitly, so a crash between the DDL and the checkpoint replays the change; the DDL
  * is computed from the target's catalog, which then needs nothing, so the replay is a no-op.
@@ -79,6 +79,7 @@ public final class JdbcSinkWriter {
     /** The last source schema applied per table (committed), and the ones seen by the flush in progress. */
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
     private final Map<TableId, TableSchema> flushSchemas = new HashMap<>();
+    private final List<String> dryRunSchemaChanges = new ArrayList<>();
 
     private long skipped;
     private long appliedRecords;
@@ -176,6 +177,13 @@ public final class JdbcSinkWriter {
             Map<TableId, List<ChangeEvent>> byTable = group();
             prepareWriters(c, byTable);
             if (settings.dryRun()) {
+                for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
+                    for (ChangeEvent event : e.getValue()) {
+                        if (event.type() == ChangeType.SCHEMA_CHANGE) {
+                            dryRunSchemaChange(c, e.getKey(), event);
+                        }
+                    }
+                }
                 return;
             }
             c.setAutoCommit(false);
@@ -278,6 +286,11 @@ public final class JdbcSinkWriter {
     /** The plans made so far (one per source schema), for a dry run's report. */
     public List<SchemaPlan> plans() {
         return List.copyOf(plans.values());
+    }
+
+    /** In a dry run: the DDL the schema changes seen so far would have run, in order ("-- refused: ..." lines too). */
+    public List<String> dryRunSchemaChanges() {
+        return List.copyOf(dryRunSchemaChanges);
     }
 
     /** Records skipped because the target already held them. */
@@ -443,32 +456,12 @@ public final class JdbcSinkWriter {
      */
     private void evolve(Connection c, TableId table, ChangeEvent e) throws SQLException {
         TableRef t = settings.mapping().route(table).orElseThrow();
-        TableSchema next = e.schema();
         TableSchema previous = flushSchemas.containsKey(table) ? flushSchemas.get(table) : schemas.get(table);
         forget(t);
-        flushSchemas.put(table, next);
-        List<String> ddl;
-        if (next == null) {
-            if (!settings.dropTables()) {
-                LOG.info("Sink {} - {} was dropped at the source ({}); {} is left as it is (schema.drop.tables=false)",
-                        settings.sinkName(), table, e.ddl(), t);
-                return;
-            }
-            ddl = List.of("DROP TABLE IF EXISTS " + dialect.qualify(t));
-        } else if (!planner.tableExists(c, t)) {
-            SchemaPlan plan = planner.plan(c, next, t);
-            if (!settings.createTables()) {
-                LOG.info("Sink {} - {} created at the source; table creation is off, {} not created",
-                        settings.sinkName(), table, t);
-                return;
-            }
-            ddl = plan.statements();
-        } else {
-            try {
-                ddl = evolver.plan(c, previous, next, t, settings.dropColumns(), e.ddl());
-            } catch (SchemaEvolver.Refused refused) {
-                throw new SinkException(refused.getMessage(), false, refused);
-            }
+        flushSchemas.put(table, e.schema());
+        List<String> ddl = schemaChangeDdl(c, table, t, previous, e);
+        if (ddl == null) {
+            return;
         }
         try (Statement st = c.createStatement()) {
             for (String sql : ddl) {
@@ -477,6 +470,61 @@ public final class JdbcSinkWriter {
         }
         LOG.info("Sink {} - schema change of {} ({}) applied to {}: {}", settings.sinkName(), table, e.ddl(), t,
                 ddl.isEmpty() ? "nothing to do" : String.join("; ", ddl));
+    }
+
+    /**
+     * In a dry run, logs (and keeps for {@link #dryRunSchemaChanges()}) the DDL a schema change would run. Each is
+     * computed against the target as it is, which a dry run never changes: a later change does not see an earlier
+     * one's DDL applied.
+     */
+    private void dryRunSchemaChange(Connection c, TableId table, ChangeEvent e) throws SQLException {
+        TableRef t = settings.mapping().route(table).orElseThrow();
+        TableSchema previous = schemas.get(table);
+        schemas.put(table, e.schema()); // the source's schema moves on even though the target does not
+        List<String> ddl;
+        try {
+            ddl = schemaChangeDdl(c, table, t, previous, e);
+        } catch (SinkException refused) {
+            LOG.warn("Sink {} dry run - {}", settings.sinkName(), refused.getMessage());
+            dryRunSchemaChanges.add("-- refused: " + refused.getMessage());
+            return;
+        }
+        if (ddl != null) {
+            LOG.info("Sink {} dry run - schema change of {} ({}) would run on {}: {}", settings.sinkName(), table,
+                    e.ddl(), t, ddl.isEmpty() ? "nothing (the target has it already)" : String.join("; ", ddl));
+            dryRunSchemaChanges.addAll(ddl);
+        }
+    }
+
+    /**
+     * The DDL that makes the target follow one schema change, computed from its catalog; reads only. Null when the
+     * change is deliberately not followed (a dropped table kept, a created table with table creation off), which is
+     * logged. A change the sink refuses throws a permanent {@link SinkException} naming table and DDL.
+     */
+    private List<String> schemaChangeDdl(Connection c, TableId table, TableRef t, TableSchema previous,
+            ChangeEvent e) throws SQLException {
+        TableSchema next = e.schema();
+        if (next == null) {
+            if (!settings.dropTables()) {
+                LOG.info("Sink {} - {} was dropped at the source ({}); {} is left as it is (schema.drop.tables=false)",
+                        settings.sinkName(), table, e.ddl(), t);
+                return null;
+            }
+            return List.of("DROP TABLE IF EXISTS " + dialect.qualify(t));
+        }
+        if (!planner.tableExists(c, t)) {
+            if (!settings.createTables()) {
+                LOG.info("Sink {} - {} created at the source; table creation is off, {} not created",
+                        settings.sinkName(), table, t);
+                return null;
+            }
+            return planner.plan(c, next, t).statements();
+        }
+        try {
+            return evolver.plan(c, previous, next, t, settings.dropColumns(), e.ddl());
+        } catch (SchemaEvolver.Refused refused) {
+            throw new SinkException(refused.getMessage(), false, refused);
+        }
     }
 
     /** Drops every writer and plan of {@code t}: their statements and emptiness no longer hold. */
