@@ -48,10 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schema changes from the stream (add, drop, widen, rename column; create, drop, truncate table) are applied as
  * target DDL ({@link SchemaEvolver}); any other change stops the task with a permanent {@link SinkException} naming
- * the table and the DDL. A dry run logs the DDL each change would run instead. A schema-change record is flushed on its own: what came before it is committed first, then
- * its DDL and its checkpoint in one transaction. PostgreSQL DDL is transactional, so DDL and checkpoint commit
- * together. MySQL commits DDL implicitly, so a crash between the DDL and the checkpoint replays the change; the DDL
- * is computed from the target's catalog, which then needs nothing, so the replay is a no-op.
+ * the table and the DDL; a dry run logs the DDL each change would run instead. A schema-change record is flushed on
+ * its own: what came before it is committed first, then its DDL and its checkpoint in one transaction. PostgreSQL
+ * DDL is transactional, so DDL and checkpoint commit together. MySQL commits DDL implicitly, so a crash between the
+ * DDL and the checkpoint replays the change; the DDL is computed from the target's catalog, which then needs
+ * nothing, so the replay is a no-op.
  */
 public final class JdbcSinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);

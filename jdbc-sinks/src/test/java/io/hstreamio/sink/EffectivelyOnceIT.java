@@ -144,7 +144,8 @@ class EffectivelyOnceIT {
                     "CREATE TABLE eo_lost.lost_hist (n serial, op text, k int)",
                     "CREATE FUNCTION eo_lost.h() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                             + "INSERT INTO eo_lost.lost_hist (op, k) VALUES (TG_OP, NEW.k); RETURN NULL; END $$",
-                    "CREATE TRIGGER h AFTER INSERT OR UPDATE ON eo_lost.lost FOR EACH ROW EXECUTE FUNCTION eo_lost.h()");
+                    "CREATE TRIGGER h AFTER INSERT OR UPDATE ON eo_lost.lost FOR EACH ROW "
+                            + "EXECUTE FUNCTION eo_lost.h()");
         } else {
             db.execute("CREATE TABLE lost (k int PRIMARY KEY, v varchar(20))",
                     "CREATE TABLE lost_hist (n int AUTO_INCREMENT PRIMARY KEY, op varchar(10), k int)",

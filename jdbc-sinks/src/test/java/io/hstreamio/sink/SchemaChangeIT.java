@@ -217,7 +217,8 @@ class SchemaChangeIT {
                         + "qty INT NOT NULL DEFAULT 7 COMMENT 'how many', "
                         + "updated TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3), "
                         + "gone INT NOT NULL DEFAULT 5 COMMENT 'the source drops it', "
-                        + "PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin AUTO_INCREMENT=1000");
+                        + "PRIMARY KEY (id)) "
+                        + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin AUTO_INCREMENT=1000");
         TableId src = TableId.of("src", "t3");
         ColumnSchema id = ColumnSchema.builder("id", LogicalType.INT32).sourceType("int").nullable(false)
                 .autoIncrement(true).build();
@@ -282,7 +283,8 @@ class SchemaChangeIT {
     private static Map<String, Map<String, Object>> catalog(TestDatabase db, String table) throws Exception {
         Map<String, Map<String, Object>> out = new TreeMap<>();
         for (Map<String, Object> r : db.query("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-                + "COLUMN_COMMENT, CHARACTER_SET_NAME, COLLATION_NAME, ORDINAL_POSITION FROM information_schema.columns "
+                + "COLUMN_COMMENT, CHARACTER_SET_NAME, COLLATION_NAME, ORDINAL_POSITION "
+                + "FROM information_schema.columns "
                 + "WHERE table_schema = DATABASE() AND table_name = ?", table)) {
             Map<String, Object> row = new TreeMap<>();
             r.forEach((k, v) -> row.put(k.toUpperCase(java.util.Locale.ROOT), v == null ? null : v.toString()));

@@ -83,7 +83,8 @@ class TargetOutageIT {
         } else {
             ddl.addAll(List.of("CREATE TABLE orders_hist (k bigint NOT NULL)",
                     "CREATE TRIGGER hi AFTER INSERT ON orders FOR EACH ROW INSERT INTO orders_hist (k) VALUES (NEW.id)",
-                    "CREATE TRIGGER hu AFTER UPDATE ON orders FOR EACH ROW INSERT INTO orders_hist (k) VALUES (NEW.id)"));
+                    "CREATE TRIGGER hu AFTER UPDATE ON orders FOR EACH ROW "
+                            + "INSERT INTO orders_hist (k) VALUES (NEW.id)"));
         }
         db.execute(ddl.toArray(String[]::new));
 

@@ -43,7 +43,8 @@ class RetriableTest {
         }
         BatchUpdateException batch = new BatchUpdateException("batch", "HY000", 0, new int[0], null);
         batch.setNextException(e);
-        assertThat(PostgresDialect.INSTANCE.isConnectionFailure(batch) || MySqlDialect.INSTANCE.isConnectionFailure(batch))
+        assertThat(PostgresDialect.INSTANCE.isConnectionFailure(batch)
+                || MySqlDialect.INSTANCE.isConnectionFailure(batch))
                 .isEqualTo(unreachable);
     }
 
@@ -51,7 +52,8 @@ class RetriableTest {
     void aPoolTimeoutIsAnOutageOnlyWhenItsCauseIs() {
         // HikariCP's "connection is not available" carries the last connection failure's SQLState and cause.
         SQLException refused = new SQLTransientConnectionException("pool - Connection is not available", "08001",
-                new SQLException("The connection attempt failed.", "08001", new ConnectException("Connection refused")));
+                new SQLException("The connection attempt failed.", "08001",
+                        new ConnectException("Connection refused")));
         SQLException badPassword = new SQLTransientConnectionException("pool - Connection is not available", "28P01",
                 new SQLException("password authentication failed for user \"app\"", "28P01"));
         SQLException nothingYet = new SQLTransientConnectionException("pool - Connection is not available");

@@ -116,7 +116,8 @@ public final class Retry {
                     Duration left = unavailableFor.minus(Duration.between(outageSince, now));
                     if (left.isNegative() || left.isZero()) {
                         throw new UnavailableException(what + " failed: unreachable for "
-                                + seconds(Duration.between(outageSince, now)) + " over " + outageAttempts + " attempts ("
+                                + seconds(Duration.between(outageSince, now)) + " over " + outageAttempts
+                                + " attempts ("
                                 + ToolkitOptions.CONNECTION_RETRY_TIMEOUT.name() + "=" + seconds(unavailableFor) + "): "
                                 + e.getMessage() + ". Check that it is up and reachable, then restart the task", e);
                     }
