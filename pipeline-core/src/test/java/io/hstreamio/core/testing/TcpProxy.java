@@ -99,8 +99,9 @@ public final class TcpProxy implements AutoCloseable {
         return reset.get();
     }
 
+    /** Stops accepting, resets every connection, and waits (up to 5 s each) for the threads to end. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         try {
             listener.close();
@@ -108,9 +109,13 @@ public final class TcpProxy implements AutoCloseable {
             // closing anyway
         }
         down();
-        acceptor.join(TimeUnit.SECONDS.toMillis(5));
         pumps.shutdownNow();
-        pumps.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+            pumps.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's interrupt wins; the threads are daemons
+        }
     }
 
     @Override
