@@ -83,6 +83,7 @@ public final class EngineProperties {
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("interval.handling.mode", "string");
+            p.setProperty("unavailable.value.placeholder", RecordMapper.UNAVAILABLE);
         }
         c.extra().forEach(p::setProperty);
         return p;
