@@ -341,7 +341,8 @@ public final class RecordMapper {
         if (type == null) {
             type = LogicalType.STRING;
         }
-        ColumnSchema.Builder b = sized(ColumnSchema.builder(c.name(), type), type, length, c.scale().orElse(null))
+        ColumnSchema.Builder b = sized(ColumnSchema.builder(c.name(), type), type, c.typeName(), length,
+                c.scale().orElse(null))
                 .sourceType(json ? "JSON" : c.typeName())
                 .unsigned(c.typeName() != null && c.typeName().toUpperCase().contains("UNSIGNED"))
                 .nullable(c.isOptional())
@@ -368,7 +369,7 @@ public final class RecordMapper {
             scale = null;
         }
         List<String> enumValues = p.containsKey("allowed") ? Arrays.asList(p.get("allowed").split(",", -1)) : List.of();
-        return sized(ColumnSchema.builder(f.name(), type), type, length, scale)
+        return sized(ColumnSchema.builder(f.name(), type), type, typeName, length, scale)
                 .sourceType(typeName != null ? typeName : s.type().getName())
                 .unsigned(typeName != null && typeName.toUpperCase().contains("UNSIGNED"))
                 .nullable(s.isOptional())
@@ -380,11 +381,15 @@ public final class RecordMapper {
     }
 
     /** Puts Debezium's single "length" where ColumnSchema expects it for the type. */
-    private static ColumnSchema.Builder sized(ColumnSchema.Builder b, LogicalType type, Integer length, Integer scale) {
+    private ColumnSchema.Builder sized(ColumnSchema.Builder b, LogicalType type, String typeName, Integer length,
+            Integer scale) {
         return switch (type) {
             case DECIMAL, FLOAT32, FLOAT64 -> b.precision(length).scale(scale);
             case TIME, TIME_TZ, TIMESTAMP, TIMESTAMP_TZ -> b.precision(length);
-            case INT32, INT64, UINT64, BOOLEAN, YEAR, DATE, JSON, UUID, GEOMETRY, ENUM, SET -> b;
+            // TINYINT's display width is kept because TINYINT(1) is MySQL's boolean, which sinks may map to one;
+            // other integer widths mean nothing (MySQL 8 no longer reports them).
+            case INT32 -> dialect.isBinlog() && SourceTypes.isTinyint(typeName) ? b.length(length) : b;
+            case INT64, UINT64, BOOLEAN, YEAR, DATE, JSON, UUID, GEOMETRY, ENUM, SET -> b;
             case STRING, BYTES, BITS -> b.length(length);
         };
     }
