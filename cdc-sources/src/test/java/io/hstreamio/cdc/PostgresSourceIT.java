@@ -209,6 +209,64 @@ class PostgresSourceIT {
                 EngineProperties.slotName(taskId))).isEqualTo(1L);
     }
 
+    @Test
+    void varbitValuesArriveExactlyWithoutPadding() throws Exception {
+        TestDatabase db = DBS.postgres();
+        String long100 = "0".repeat(99) + "1";
+        // id, varbit(8), bit varying (no bound), bit(8) for contrast; id 1 goes through the snapshot.
+        String[][] rows = {
+                {"1", "101", long100, "00000101"},
+                {"2", "", "", "00000000"},
+                {"3", "00000101", "0", "11111111"},
+                {"4", "11111111", "1" + "0".repeat(200), "10000000"},
+                {"5", "0", "00", "00000001"},
+                {"6", null, null, null},
+        };
+        db.execute("CREATE TABLE bits (id int4 PRIMARY KEY, v varbit(8), vf bit varying, b bit(8))",
+                "ALTER TABLE bits REPLICA IDENTITY FULL", "INSERT INTO bits VALUES " + bitRow(rows[0]));
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("postgresql"), options(db, "bits", "initial"),
+                "pg-varbit-" + db.name(), new InMemoryKeyValueStore())) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(1));
+            for (int i = 1; i < rows.length; i++) {
+                db.execute("INSERT INTO bits VALUES " + bitRow(rows[i]));
+            }
+            db.execute("UPDATE bits SET v = '1' WHERE id = 1");
+            await().atMost(WAIT).until(() -> h.events().stream().anyMatch(e -> e.type() == ChangeType.UPDATE));
+            List<ChangeEvent> changes = h.events().stream().filter(e -> e.after() != null).toList();
+            assertThat(changes).extracting(ChangeEvent::type).containsExactly(ChangeType.READ, ChangeType.INSERT,
+                    ChangeType.INSERT, ChangeType.INSERT, ChangeType.INSERT, ChangeType.INSERT, ChangeType.UPDATE);
+            for (int i = 0; i < rows.length; i++) {
+                ChangeEvent e = changes.get(i);
+                for (int c = 1; c < 4; c++) {
+                    Object actual = e.after().get(c);
+                    assertThat(actual == null ? null : actual.toString()).as("row %s column %d (%s)", rows[i][0], c,
+                            e.type()).isEqualTo(rows[i][c]);
+                    assertThat(actual == null || actual instanceof BitString).isTrue();
+                }
+            }
+            ChangeEvent update = changes.get(6);
+            assertThat(update.before().get(1)).isEqualTo(BitString.parse("101"));
+            assertThat(update.after().get(1)).isEqualTo(BitString.parse("1"));
+            TableSchema schema = changes.get(1).schema();
+            assertThat(changes.get(0).schema()).as("snapshot and stream agree on the shape").isEqualTo(schema);
+            assertThat(schema.column("v").type()).isEqualTo(LogicalType.BITS);
+            assertThat(schema.column("v").sourceType()).isEqualTo("VARBIT");
+            assertThat(schema.column("v").length()).isEqualTo(8);
+            assertThat(schema.column("vf").type()).isEqualTo(LogicalType.BITS);
+            assertThat(schema.column("vf").length()).as("an unbounded varbit has no length").isNull();
+            assertThat(schema.column("b").type()).isEqualTo(LogicalType.BITS);
+            assertThat(schema.column("b").length()).isEqualTo(8);
+        }
+    }
+
+    private static String bitRow(String[] r) {
+        StringBuilder sb = new StringBuilder("(").append(r[0]);
+        for (int i = 1; i < r.length; i++) {
+            sb.append(", ").append(r[i] == null ? "NULL" : "B'" + r[i] + "'");
+        }
+        return sb.append(')').toString();
+    }
+
     private static int indexOfFirst(List<ChangeEvent> events, ChangeType type) {
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).type() == type) {

@@ -83,6 +83,8 @@ public final class EngineProperties {
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("interval.handling.mode", "string");
+            p.setProperty("converters", "varbit");
+            p.setProperty("varbit.type", VarbitConverter.class.getName());
         }
         c.extra().forEach(p::setProperty);
         return p;

@@ -89,7 +89,7 @@ final class SourceTypes {
                     return LogicalType.TIME_TZ;
                 case "io.debezium.time.Year":
                     return LogicalType.YEAR;
-                case "io.debezium.data.Bits":
+                case "io.debezium.data.Bits", VarbitConverter.SCHEMA_NAME:
                     return LogicalType.BITS;
                 case "io.debezium.data.Enum":
                     return LogicalType.ENUM;
