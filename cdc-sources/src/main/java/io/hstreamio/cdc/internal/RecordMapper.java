@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: the engine thread owns an instance. It keeps per table the column detail Debezium's DDL
  * tracking knows (from schema-change events and, after a restart, from the stored schema history) and the schema it
  * last emitted, so that a row whose shape differs from the last one is preceded by a {@code SCHEMA_CHANGE} (this is
- * how PostgreSQL relation changes, which have no DDL events, reach the stream).
+ * how PostgreSQL relation changes, which have no DDL events, reach the stream; see {@link #relationChange} for how a
+ * rename is told from a dropped plus an added column).
  */
 public final class RecordMapper {
     private static final Logger LOG = LoggerFactory.getLogger(RecordMapper.class);
@@ -66,6 +67,8 @@ public final class RecordMapper {
 
     private final ColumnExtras extras;
     private final Map<TableId, Map<String, ColumnExtras.Extra>> extrasCache = new HashMap<>();
+    /** PostgreSQL: the catalog positions (attnums) of the columns of the shape last emitted, by column name. */
+    private final Map<TableId, Map<String, Integer>> positions = new HashMap<>();
 
     public RecordMapper(Dialect dialect, String sourceName) {
         this(dialect, sourceName, ColumnExtras.NONE);
@@ -163,11 +166,120 @@ public final class RecordMapper {
         }
         TableSchema last = lastEmitted.put(table, schema);
         if (!schema.equals(last)) {
+            String ddl = dialect.isBinlog() ? null : relationChange(table, last, schema);
             out.add(new ChangeEvent(ChangeType.SCHEMA_CHANGE, table, schema, null, null, position(record, source),
-                    commitTime, txId, null));
+                    commitTime, txId, ddl));
         }
         out.add(new ChangeEvent(type, table, schema, before, after, position(record, source), commitTime, txId, null));
         return new Mapped(out, false);
+    }
+
+    /**
+     * The column renames between two shapes of a PostgreSQL table, as the statements that would make them; null when
+     * there are none or they cannot be told.
+     *
+     * <p>PostgreSQL sends no DDL: a relation message lists the live columns in attnum order, by name and type. A renamed
+     * column therefore looks like a dropped one plus an added one, and when the last column is dropped and a new one
+     * added between two rows, even its place is the same. The attnum tells them apart: a rename (or a type change)
+     * keeps it, and an added column gets a new one, never reused. The attnums of each shape are read from the catalog
+     * when the shape is first seen; a catalog that has moved on since (a column of the shape is gone, or the attnums no
+     * longer rise in column order) yields no renames, so a doubtful change is announced as drops and adds.
+     */
+    private String relationChange(TableId table, TableSchema last, TableSchema next) {
+        Map<String, Integer> before = positions.remove(table);
+        // At first sight the catalog was just read for the column extras; later shapes need a fresh read.
+        Map<String, ColumnExtras.Extra> catalog = last == null
+                ? extrasCache.getOrDefault(table, Map.of()) : extras.of(table);
+        Map<String, Integer> now = positionsOf(next, catalog);
+        if (now != null) {
+            positions.put(table, now);
+        }
+        if (last == null || before == null || now == null) {
+            return null;
+        }
+        Map<Integer, String> oldNameAt = new HashMap<>();
+        before.forEach((name, attnum) -> oldNameAt.put(attnum, name));
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (ColumnSchema c : next.columns()) {
+            String was = oldNameAt.get(now.get(c.name()));
+            if (was != null && !was.equals(c.name())) {
+                renames.put(was, c.name());
+            }
+        }
+        if (renames.isEmpty()) {
+            return null;
+        }
+        LOG.info("relation change of {}: columns renamed {}", table, renames);
+        return renameStatements(table, last, next, renames);
+    }
+
+    /** Catalog positions of the shape's columns, or null unless each has one and they rise in column order. */
+    private static Map<String, Integer> positionsOf(TableSchema shape, Map<String, ColumnExtras.Extra> catalog) {
+        Map<String, Integer> out = new HashMap<>();
+        int previous = Integer.MIN_VALUE;
+        for (ColumnSchema c : shape.columns()) {
+            ColumnExtras.Extra e = catalog.get(c.name());
+            if (e == null || e.position() == null || e.position() <= previous) {
+                return null;
+            }
+            previous = e.position();
+            out.put(c.name(), previous);
+        }
+        return out;
+    }
+
+    /**
+     * Statements that turn the old names into the new ones in order: a name held by a column dropped in the same
+     * change is dropped first, and renames that swap names go through a free temporary name.
+     */
+    static String renameStatements(TableId table, TableSchema last, TableSchema next, Map<String, String> renames) {
+        String t = (table.schema() == null ? "" : quoteIdentifier(table.schema()) + ".")
+                + quoteIdentifier(table.table());
+        List<String> out = new ArrayList<>();
+        Set<String> held = new HashSet<>();
+        last.columns().forEach(c -> held.add(c.name()));
+        for (String to : renames.values()) {
+            if (held.contains(to) && !renames.containsKey(to)) {
+                out.add("ALTER TABLE " + t + " DROP COLUMN " + quoteIdentifier(to));
+                held.remove(to);
+            }
+        }
+        Set<String> taken = new HashSet<>(held);
+        next.columns().forEach(c -> taken.add(c.name()));
+        Map<String, String> pending = new LinkedHashMap<>(renames);
+        int temporary = 0;
+        while (!pending.isEmpty()) {
+            Map.Entry<String, String> step = null;
+            for (Map.Entry<String, String> e : pending.entrySet()) {
+                if (!held.contains(e.getValue())) {
+                    step = e;
+                    break;
+                }
+            }
+            String from;
+            String to;
+            if (step != null) {
+                from = step.getKey();
+                to = step.getValue();
+                pending.remove(from);
+            } else { // every target is still held: a cycle of renames, broken by a temporary name
+                from = pending.keySet().iterator().next();
+                String finalName = pending.remove(from);
+                do {
+                    to = "hstream_io_rename_" + temporary++;
+                } while (taken.contains(to));
+                taken.add(to);
+                pending.put(to, finalName);
+            }
+            out.add("ALTER TABLE " + t + " RENAME COLUMN " + quoteIdentifier(from) + " TO " + quoteIdentifier(to));
+            held.remove(from);
+            held.add(to);
+        }
+        return String.join("; ", out);
+    }
+
+    private static String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private List<ChangeEvent> schemaChanges(SourceRecord record, Struct value) {
