@@ -36,6 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresSourceIT {
     @RegisterExtension
     static final TestDatabases DBS = TestDatabases.postgresOnly();
+    /** Databases of their own for the tests that capture every table of a database. */
+    @RegisterExtension
+    static final TestDatabases ALL_TABLES = TestDatabases.postgresOnly();
+    @RegisterExtension
+    static final TestDatabases FILTERED = TestDatabases.postgresOnly();
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -333,6 +338,98 @@ class PostgresSourceIT {
                     + "ALTER TABLE \"public\".\"rel\" RENAME COLUMN \"remark\" TO \"title\"; "
                     + "ALTER TABLE \"public\".\"rel\" RENAME COLUMN \"hstream_io_rename_0\" TO \"remark\"");
             assertThat(events.get(11).after().get(swapped, "title")).isEqualTo("seven");
+        }
+    }
+
+    /** Options without "table": a publication for all tables, or (with include patterns) a filtered one. */
+    private static Options optionsWith(TestDatabase db, Object... keysAndValues) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("host", db.host());
+        raw.put("port", db.port());
+        raw.put("user", db.user());
+        raw.put("password", db.password());
+        raw.put("database", db.name());
+        raw.put("snapshot.mode", "initial");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            raw.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new CdcSourceConnector.Postgres().options().parse(raw);
+    }
+
+    @Test
+    void aTableCreatedAfterStartIsAnnouncedBeforeItsFirstRowWithAPublicationForAllTables() throws Exception {
+        TestDatabase db = ALL_TABLES.postgres();
+        db.execute("CREATE TABLE grow_a (id int4 PRIMARY KEY)", "INSERT INTO grow_a VALUES (1)",
+                "CREATE TABLE other (id int4 PRIMARY KEY)");
+        assertNewTableIsCaptured(db, optionsWith(db), "pg-all-" + db.name(), true);
+    }
+
+    @Test
+    void aTableCreatedAfterStartIsAnnouncedBeforeItsFirstRowWithAFilteredPublicationForItsSchema() throws Exception {
+        TestDatabase db = FILTERED.postgres();
+        String taskId = "pg-filtered-" + db.name();
+        String publication = EngineProperties.publicationName(taskId);
+        // As an earlier run left it: Debezium's filtered publication lists the tables that existed then.
+        db.execute("CREATE TABLE grow_a (id int4 PRIMARY KEY)", "INSERT INTO grow_a VALUES (1)",
+                "CREATE TABLE other (id int4 PRIMARY KEY)", "CREATE PUBLICATION " + publication + " FOR TABLE grow_a");
+        Options options = optionsWith(db, "table.include.list", "public\\.grow_.*", "capture.new.tables", true);
+        assertNewTableIsCaptured(db, options, taskId, false);
+        assertThat(db.queryValue("SELECT string_agg(n.nspname, ',') FROM pg_publication_namespace pn "
+                + "JOIN pg_publication p ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid "
+                + "WHERE p.pubname = ?", publication)).isEqualTo("public");
+        assertThat(db.queryValue("SELECT count(*) FROM pg_publication_rel pr JOIN pg_publication p "
+                + "ON p.oid = pr.prpubid WHERE p.pubname = ?", publication)).isEqualTo(0L);
+    }
+
+    @Test
+    void captureNewTablesRefusesToPublishATableItWouldBreakAndIsOffByDefault() throws Exception {
+        TestDatabase db = DBS.postgres();
+        db.execute("CREATE SCHEMA guard", "CREATE TABLE guard.t (id int4 PRIMARY KEY)",
+                "CREATE TABLE guard.keyless (a int4)", "INSERT INTO guard.t VALUES (1)");
+        String taskId = "pg-guard-" + db.name();
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("postgresql"),
+                optionsWith(db, "table", "guard.t", "capture.new.tables", true), taskId, new InMemoryKeyValueStore())) {
+            await().atMost(WAIT).until(() -> h.failure() != null);
+            assertThat(h.failure()).hasMessage("capture.new.tables would publish [guard.keyless] in " + db.host() + ":"
+                    + db.port() + "/" + db.name() + ", which have no primary key or replica identity, and PostgreSQL "
+                    + "would then refuse their UPDATEs and DELETEs: give them one (ALTER TABLE ... REPLICA IDENTITY "
+                    + "FULL) or turn capture.new.tables off");
+        }
+        db.execute("UPDATE guard.keyless SET a = 1"); // still allowed: nothing publishes it
+        // Off (the default): the publication lists the matching tables only, so the keyless table stays writable.
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("postgresql"), optionsWith(db, "table", "guard.t"),
+                taskId, new InMemoryKeyValueStore())) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(1));
+            assertThat(db.queryValue("SELECT string_agg(c.relname, ',') FROM pg_publication_rel pr "
+                    + "JOIN pg_publication p ON p.oid = pr.prpubid JOIN pg_class c ON c.oid = pr.prrelid "
+                    + "WHERE p.pubname = ?", EngineProperties.publicationName(taskId))).isEqualTo("t");
+            db.execute("INSERT INTO guard.keyless VALUES (2)", "UPDATE guard.keyless SET a = 3");
+        }
+    }
+
+    /** Table "other" is captured only with a publication for all tables. */
+    private static void assertNewTableIsCaptured(TestDatabase db, Options options, String taskId, boolean other)
+            throws Exception {
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("postgresql"), options, taskId,
+                new InMemoryKeyValueStore())) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(1));
+            db.execute("CREATE TABLE grow_b (id int4 PRIMARY KEY, v varchar(5) NOT NULL DEFAULT 'x')",
+                    "INSERT INTO grow_b VALUES (2, 'two')", "INSERT INTO other VALUES (4)",
+                    "INSERT INTO grow_a VALUES (3)");
+            // Row 3 comes last: once it is there, everything before it that is captured is there too.
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(3));
+            assertThat(rowIds(h.events())).as("rows of every captured table, in commit order")
+                    .containsExactlyElementsOf(other ? List.of(1, 2, 4, 3) : List.of(1, 2, 3));
+            List<ChangeEvent> b = h.events().stream().filter(e -> e.table().table().equals("grow_b")).toList();
+            assertThat(b).extracting(ChangeEvent::type).containsExactly(ChangeType.SCHEMA_CHANGE, ChangeType.INSERT);
+            TableSchema schema = b.get(0).schema();
+            assertThat(schema.id()).isEqualTo(new TableId(db.name(), "public", "grow_b"));
+            assertThat(schema.primaryKey()).containsExactly("id");
+            assertThat(schema.column("v").length()).isEqualTo(5);
+            assertThat(schema.column("v").nullable()).isFalse();
+            assertThat(schema.column("v").defaultValue()).isEqualTo("'x'::character varying");
+            assertThat(b.get(1).schema()).isSameAs(schema);
+            assertThat(java.util.Arrays.asList(b.get(1).after().toArray())).containsExactly(2, "two");
         }
     }
 

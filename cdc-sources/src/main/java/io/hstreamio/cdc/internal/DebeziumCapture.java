@@ -83,9 +83,16 @@ public final class DebeziumCapture implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueBatches);
     }
 
-    /** A capture for a source configuration, with the column detail lookup its dialect needs. */
+    /**
+     * A capture for a source configuration, with the column detail lookup its dialect needs. For PostgreSQL this
+     * also sets up the publication (see {@link PostgresPublication}), so it talks to the server.
+     */
     public static DebeziumCapture forConfig(io.hstreamio.cdc.CdcConfig config, Dialect dialect, KeyValueStore state) {
-        return new DebeziumCapture(config.name(), dialect, EngineProperties.of(config, dialect), state, 4,
+        Properties properties = EngineProperties.of(config, dialect);
+        if (dialect == Dialect.POSTGRESQL) {
+            PostgresPublication.prepare(config, properties);
+        }
+        return new DebeziumCapture(config.name(), dialect, properties, state, 4,
                 dialect == Dialect.POSTGRESQL ? new PostgresColumnExtras(config) : ColumnExtras.NONE);
     }
 

@@ -48,6 +48,19 @@ class EnginePropertiesTest {
     }
 
     @Test
+    void publicationSchemasComeFromPatternsThatNameTheirSchema() {
+        CdcConfig c = new CdcConfig("n", "postgresql", "h", 5432, "u", "", "db", List.of("orders", "sales.t"),
+                List.of("public\\.audit_.*", "sales\\.x"), null, null, null, Map.of());
+        assertThat(PostgresPublication.schemasOf(EngineProperties.includePatterns(c, Dialect.POSTGRESQL)))
+                .contains(List.of("public", "sales"));
+        assertThat(PostgresPublication.schemasOf(List.of(Pattern.quote("we\\ird.t")))).contains(List.of("we\\ird"));
+        // A pattern whose schema part is itself a pattern could match schemas no list names.
+        assertThat(PostgresPublication.schemasOf(List.of("public\\.a", "s.*\\.t"))).isEmpty();
+        assertThat(PostgresPublication.schemasOf(List.of(".*\\.orders"))).isEmpty();
+        assertThat(PostgresPublication.schemasOf(List.of())).isEmpty();
+    }
+
+    @Test
     void postgresGetsDerivedSlotAndHeartbeats() {
         CdcConfig c = new CdcConfig("Conn-1", "postgresql", "h", 5432, "u", "", "db", List.of("orders"),
                 null, null, null, null, Map.of());
