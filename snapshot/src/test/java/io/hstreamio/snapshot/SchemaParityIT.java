@@ -62,6 +62,8 @@ class SchemaParityIT {
                 + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.name());
         assertThat(schema.column("c_varbit").length()).isEqualTo(8);
         assertThat(schema.column("c_varbit_free").length()).as("an unbounded varbit has no length").isNull();
+        assertThat(schema.column("c_varchar_free").length()).as("an unbounded varchar has no length").isNull();
+        assertThat(schema.column("c_varchar").length()).isEqualTo(20);
     }
 
     /** Returns the (equal) schema both paths gave. */

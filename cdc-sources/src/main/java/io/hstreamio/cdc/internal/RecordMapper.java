@@ -480,8 +480,8 @@ public final class RecordMapper {
             length = null;
             scale = null;
         }
-        if (type == LogicalType.BITS && length != null && length == Integer.MAX_VALUE) {
-            length = null; // varbit without a bound: Debezium reports Integer.MAX_VALUE
+        if (length != null && length == Integer.MAX_VALUE) {
+            length = null; // PostgreSQL varchar, varbit, text... without a bound: Debezium reports Integer.MAX_VALUE
         }
         List<String> enumValues = p.containsKey("allowed") ? Arrays.asList(p.get("allowed").split(",", -1)) : List.of();
         return sized(ColumnSchema.builder(f.name(), type), type, typeName, length, scale)
