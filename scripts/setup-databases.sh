@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the local MariaDB and PostgreSQL servers that the *IT tests use (127.0.0.1:3306 root without password,
 # 127.0.0.1:5432 postgres with trust auth), with change data capture enabled: MariaDB binlog in ROW format with full
-# row images and metadata, PostgreSQL wal_level=logical.
+# row images and metadata, PostgreSQL wal_level=logical. Also installs Chromium (headless) when missing, which the web
+# view's test (RuntimeOperationsIT) drives; that test skips only where no chromium binary exists.
 #
 # Idempotent and quick when everything is in place: it installs what is missing (Debian packages), writes its own
 # config files, starts servers that are down and restarts ONLY a server whose live settings differ from the wanted
@@ -48,8 +49,9 @@ install_missing_packages() {
   command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if ((${#missing[@]} == 0)); then
-    step "packages: MariaDB and PostgreSQL already installed"
+    step "packages: MariaDB, PostgreSQL and Chromium already installed"
     return
   fi
   step "packages: installing ${missing[*]}"

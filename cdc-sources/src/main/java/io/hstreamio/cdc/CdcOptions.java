@@ -38,11 +38,20 @@ public final class CdcOptions {
             .doc("The server's time zone (e.g. UTC, Europe/Berlin), used to read TIMESTAMP columns in the snapshot;"
                     + " unset: the server's own setting.").build();
     public static final OptionDef<String> SNAPSHOT_MODE = OptionDef.string("snapshot.mode")
-            .doc("initial: snapshot the tables, then stream; no_data: stream only, from now; when_needed: snapshot "
+            .doc("parallel: stream from now and read the tables alongside in parallel chunks without locks, handing "
+                    + "each chunk over to the stream with watermarks; initial: Debezium's own snapshot (one thread, "
+                    + "a brief global read lock), then stream; no_data: stream only, from now; when_needed: snapshot "
                     + "when no usable position is stored.")
-            .defaultValue("initial")
-            .validator(Validators.oneOf("initial", "no_data", "when_needed"))
+            .defaultValue("parallel")
+            .validator(Validators.oneOf("parallel", "initial", "no_data", "when_needed"))
             .build();
+    public static final OptionDef<Integer> SNAPSHOT_PARALLELISM = OptionDef.integer("snapshot.parallelism")
+            .doc("snapshot.mode=parallel: chunks read at the same time, each over its own connection.")
+            .defaultValue(4).validator(Validators.positive()).build();
+    public static final OptionDef<Integer> SNAPSHOT_CHUNK_ROWS = OptionDef.integer("snapshot.chunk.rows")
+            .doc("snapshot.mode=parallel: rows per chunk. A chunk waits in memory until the stream passes it, so "
+                    + "this bounds memory (parallelism x 2 chunks).")
+            .defaultValue(10_000).validator(Validators.positive()).build();
 
     public static final OptionDef<StoredPositionGuard.OnLost> ON_POSITION_LOST = OptionDef.enumeration(
                     "snapshot.on.position.lost", StoredPositionGuard.OnLost.class)
@@ -63,14 +72,14 @@ public final class CdcOptions {
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SERVER_TIME_ZONE, SNAPSHOT_MODE, ON_POSITION_LOST)
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST)
                 .build();
     }
 
     static OptionsDefinition postgres(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SNAPSHOT_MODE, ON_POSITION_LOST, CAPTURE_NEW_TABLES)
+                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST, CAPTURE_NEW_TABLES)
                 .build();
     }
 

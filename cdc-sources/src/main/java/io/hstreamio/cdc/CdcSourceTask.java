@@ -2,15 +2,25 @@ package io.hstreamio.cdc;
 
 import io.hstreamio.cdc.internal.DebeziumCapture;
 import io.hstreamio.cdc.internal.Dialect;
+import io.hstreamio.cdc.internal.KvOffsetBackingStore;
 import io.hstreamio.cdc.internal.Preflight;
+import io.hstreamio.cdc.internal.SnapshotHandOff;
 import io.hstreamio.cdc.internal.StoredPositionGuard;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.SourcePosition;
 import io.hstreamio.core.task.SourceContext;
 import io.hstreamio.core.task.SourceTask;
+import io.hstreamio.core.record.TableId;
+import io.hstreamio.snapshot.DatabaseUrl;
+import io.hstreamio.snapshot.SnapshotOptions;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +45,7 @@ public final class CdcSourceTask implements SourceTask {
     private SourceContext context;
     private long zeroDatesReported;
     private volatile Dialect dialect;
+    private volatile SnapshotHandOff handOff;
 
     private static java.util.logging.Logger bridge(String name) {
         java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
@@ -54,9 +65,77 @@ public final class CdcSourceTask implements SourceTask {
         dialect = Preflight.check(config);
         StoredPositionGuard.check(config, context.state(), options.get(CdcOptions.ON_POSITION_LOST));
         LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
-        DebeziumCapture c = DebeziumCapture.forConfig(config, dialect, context.state());
+        if (!"parallel".equals(config.snapshotMode())) {
+            DebeziumCapture c = DebeziumCapture.forConfig(config, dialect, context.state());
+            capture = c;
+            c.start();
+            return;
+        }
+        if (context.state().get(KvOffsetBackingStore.KEY).isEmpty()) {
+            SnapshotHandOff.forget(context.state()); // no stream position: any earlier snapshot progress is void
+        }
+        SnapshotHandOff h = new SnapshotHandOff(config.name(), snapshotUrl(config, dialect),
+                snapshotOptions(config, options), captured(config, dialect), context.state(), Clock.systemUTC());
+        DebeziumCapture c = DebeziumCapture.forConfig(streamOnly(config, dialect), dialect, context.state());
+        if (!h.complete()) {
+            c.engineListener(h);
+        }
+        handOff = h;
         capture = c;
         c.start();
+        h.start();
+    }
+
+    /**
+     * The engine of a parallel snapshot streams only, from now; it reads its schema without a lock and reports its
+     * position often (server heartbeats on an idle binlog), so that chunks waiting for the stream go out promptly.
+     */
+    private static CdcConfig streamOnly(CdcConfig c, Dialect dialect) {
+        Map<String, String> extra = new HashMap<>();
+        extra.put("heartbeat.interval.ms", "500");
+        if (dialect.isBinlog()) {
+            extra.put("snapshot.locking.mode", "none");
+            extra.put("connect.keep.alive.interval.ms", "1000");
+        }
+        extra.putAll(c.extra());
+        return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
+                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", extra);
+    }
+
+    private static DatabaseUrl snapshotUrl(CdcConfig c, Dialect dialect) {
+        if (dialect.isBinlog()) {
+            return new DatabaseUrl(dialect == Dialect.MARIADB ? DatabaseUrl.Kind.MARIADB : DatabaseUrl.Kind.MYSQL,
+                    c.host(), c.port(), c.user(), c.password(), c.database(), null);
+        }
+        String schema = c.tables().stream().filter(t -> t.contains(".")).map(t -> t.substring(0, t.indexOf('.')))
+                .findFirst().orElse("public");
+        return new DatabaseUrl(DatabaseUrl.Kind.POSTGRESQL, c.host(), c.port(), c.user(), c.password(),
+                c.database(), schema);
+    }
+
+    private static io.hstreamio.core.options.Options snapshotOptions(CdcConfig c, Options options) {
+        Map<String, Object> raw = new HashMap<>();
+        raw.put(SnapshotOptions.PARALLELISM.name(), options.get(CdcOptions.SNAPSHOT_PARALLELISM));
+        raw.put(SnapshotOptions.CHUNK_ROWS.name(), options.get(CdcOptions.SNAPSHOT_CHUNK_ROWS));
+        raw.put(SnapshotOptions.BATCH_ROWS.name(), Math.min(10_000, options.get(CdcOptions.SNAPSHOT_CHUNK_ROWS)));
+        if (!c.tables().isEmpty()) {
+            raw.put(SnapshotOptions.TABLES.name(), String.join(",", c.tables()));
+        }
+        return SnapshotOptions.parse(raw);
+    }
+
+    /** The tables the stream captures, as Debezium's include and exclude expressions decide. */
+    private static Predicate<TableId> captured(CdcConfig c, Dialect dialect) {
+        List<Pattern> include = c.tableIncludeList().stream()
+                .map(r -> Pattern.compile(r, Pattern.CASE_INSENSITIVE)).toList();
+        List<Pattern> exclude = c.tableExcludeList().stream()
+                .map(r -> Pattern.compile(r, Pattern.CASE_INSENSITIVE)).toList();
+        return t -> {
+            String name = (dialect.isBinlog() ? t.database() : t.schema()) + "." + t.table();
+            boolean in = include.isEmpty() || !c.tables().isEmpty()
+                    || include.stream().anyMatch(p -> p.matcher(name).matches());
+            return in && exclude.stream().noneMatch(p -> p.matcher(name).matches());
+        };
     }
 
     /** The dialect chosen at start (a {@code mysql} source on MariaDB reads it as MariaDB); null before start. */
@@ -66,7 +145,8 @@ public final class CdcSourceTask implements SourceTask {
 
     @Override
     public List<ChangeEvent> poll() throws Exception {
-        List<ChangeEvent> events = capture.poll(POLL_WAIT);
+        SnapshotHandOff h = handOff;
+        List<ChangeEvent> events = h != null ? h.poll(capture, POLL_WAIT) : capture.poll(POLL_WAIT);
         long zero = capture.zeroDates();
         if (zero > zeroDatesReported) {
             context.metrics().increment(ZERO_DATES_METRIC, zero - zeroDatesReported);
@@ -77,6 +157,10 @@ public final class CdcSourceTask implements SourceTask {
 
     @Override
     public void committed(SourcePosition position) {
+        SnapshotHandOff h = handOff;
+        if (h != null) {
+            h.committed(position);
+        }
         try {
             capture.committed(position);
         } catch (InterruptedException e) {
@@ -86,6 +170,10 @@ public final class CdcSourceTask implements SourceTask {
 
     @Override
     public void stop() {
+        SnapshotHandOff h = handOff;
+        if (h != null) {
+            h.close();
+        }
         DebeziumCapture c = capture;
         if (c != null) {
             c.stop();

@@ -87,6 +87,12 @@ public final class SnapshotReader implements AutoCloseable {
     /** @param requireTables whether a database without tables is an error (a target to verify may have none) */
     public static SnapshotReader open(DatabaseUrl url, Options options, Clock clock, boolean requireTables)
             throws SQLException {
+        return open(url, options, clock, requireTables, t -> true);
+    }
+
+    /** @param filter which of the tables the patterns match to read (a CDC source's include/exclude lists) */
+    public static SnapshotReader open(DatabaseUrl url, Options options, Clock clock, boolean requireTables,
+                                      java.util.function.Predicate<TableId> filter) throws SQLException {
         SourceDialect dialect = SourceDialect.of(url.kind());
         probe(url, dialect);
         int parallelism = options.get(SnapshotOptions.PARALLELISM);
@@ -104,7 +110,8 @@ public final class SnapshotReader implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             List<TableId> all = dialect.listTables(c, url);
             List<TableId> chosen = all.isEmpty() && !requireTables ? all
-                    : match(all, options.find(SnapshotOptions.TABLES).orElse(List.of()), url);
+                    : match(all, options.find(SnapshotOptions.TABLES).orElse(List.of()), url).stream()
+                    .filter(filter).toList();
             List<TableSchema> schemas = new ArrayList<>();
             Map<TableId, Long> estimates = new LinkedHashMap<>();
             for (TableId id : chosen) {
@@ -194,6 +201,17 @@ public final class SnapshotReader implements AutoCloseable {
      * (argument: worker number). Blocks until done; rethrows the first worker failure.
      */
     public void run(IntFunction<ChunkConsumer> consumers) throws Exception {
+        run(consumers, (table, chunks) -> { });
+    }
+
+    /** Told, under the splitter's lock, that a table is split completely: its last chunk was handed out. */
+    @FunctionalInterface
+    public interface SplitListener {
+        void tableSplit(TableSchema table, int chunks);
+    }
+
+    /** As {@link #run(IntFunction)}, telling {@code onSplit} when each table's last chunk was handed out. */
+    public void run(IntFunction<ChunkConsumer> consumers, SplitListener onSplit) throws Exception {
         int parallelism = options.get(SnapshotOptions.PARALLELISM);
         boolean consistent = options.get(SnapshotOptions.CONSISTENT);
         long chunkRows = options.get(SnapshotOptions.CHUNK_ROWS);
@@ -202,7 +220,7 @@ public final class SnapshotReader implements AutoCloseable {
         tables.stream().sorted(Comparator.comparingLong((TableSchema t) -> -stats.get(t.id()).estimatedRows()))
                 .forEach(t -> chunkers.add(new Chunker(dialect, t, chunkRows, consistent,
                         stats.get(t.id()).estimatedRows())));
-        ChunkQueue queue = new ChunkQueue(chunkers);
+        ChunkQueue queue = new ChunkQueue(chunkers, onSplit);
 
         List<Connection> workerConnections = new ArrayList<>();
         Connection coordinator = null;
@@ -293,6 +311,7 @@ public final class SnapshotReader implements AutoCloseable {
         long bytes = 0;
         long n = 0;
         LOG.debug("Snapshot step 4 - reading {}", chunk);
+        consumer.beforeRead(c, chunk);
         try (PreparedStatement ps = c.prepareStatement(selectSql(t, chunk), ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             dialect.stream(c, ps, options.get(SnapshotOptions.FETCH_SIZE));
@@ -327,6 +346,7 @@ public final class SnapshotReader implements AutoCloseable {
                 }
             }
         }
+        consumer.afterRead(c, chunk);
         consumer.chunkDone(chunk, n);
         s.finished(System.nanoTime());
     }
@@ -461,10 +481,13 @@ public final class SnapshotReader implements AutoCloseable {
     /** Hands out chunks table after table, splitting lazily under one lock on one connection of its own. */
     private final class ChunkQueue {
         private final Deque<Chunker> chunkers;
+        private final SplitListener onSplit;
         private Connection splitter;
+        private int handedOut;
 
-        ChunkQueue(Deque<Chunker> chunkers) {
+        ChunkQueue(Deque<Chunker> chunkers, SplitListener onSplit) {
             this.chunkers = chunkers;
+            this.onSplit = onSplit;
         }
 
         synchronized Chunk next() throws SQLException {
@@ -474,9 +497,11 @@ public final class SnapshotReader implements AutoCloseable {
                 }
                 Chunk c = chunkers.peek().next(splitter);
                 if (c != null) {
+                    handedOut++;
                     return c;
                 }
-                chunkers.poll();
+                onSplit.tableSplit(chunkers.poll().table(), handedOut);
+                handedOut = 0;
             }
             return null;
         }

@@ -42,7 +42,25 @@ public final class DebeziumCapture implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumCapture.class);
     private static final int MAX_EVENTS_PER_POLL = 8192;
 
+    /** Sees every record on the engine thread, in log order, right after it is mapped (before the task thread). */
+    @FunctionalInterface
+    public interface EngineListener {
+        /** @param marker a watermark message's content, else null */
+        void mapped(List<ChangeEvent> events, String marker);
+    }
+
+    /** Sees every record on the task thread during {@link #poll(Duration, RecordVisitor)}, in log order. */
+    @FunctionalInterface
+    public interface RecordVisitor {
+        /**
+         * @param progress how far the log was read at this record ({@link RecordMapper#progress}), null if unknown
+         * @param marker   a watermark message's content, else null
+         */
+        void visit(List<ChangeEvent> events, long[] progress, String marker);
+    }
+
     private record Entry(RecordChangeEvent<SourceRecord> record, List<ChangeEvent> events, boolean held,
+            long[] progress, String marker,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) {
         SourcePosition lastPosition() {
             return events.get(events.size() - 1).position();
@@ -61,6 +79,7 @@ public final class DebeziumCapture implements AutoCloseable {
     private final ArrayDeque<Entry> inflight = new ArrayDeque<>();
     private SourcePosition committedUpTo;
 
+    private volatile EngineListener engineListener;
     private String kvId;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
@@ -94,6 +113,16 @@ public final class DebeziumCapture implements AutoCloseable {
         }
         return new DebeziumCapture(config.name(), dialect, properties, state, 4,
                 dialect == Dialect.POSTGRESQL ? new PostgresColumnExtras(config) : ColumnExtras.NONE);
+    }
+
+    /** Set before {@link #start}: called on the engine thread for every mapped record. */
+    public void engineListener(EngineListener listener) {
+        this.engineListener = listener;
+    }
+
+    /** The dialect's record mapper (for positions). */
+    RecordMapper mapper() {
+        return mapper;
     }
 
     /** Registers the store, recovers schema detail and starts the engine thread; returns at once. */
@@ -132,9 +161,14 @@ public final class DebeziumCapture implements AutoCloseable {
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Entry> batch = new ArrayList<>(records.size());
         try {
+            EngineListener listener = engineListener;
             for (RecordChangeEvent<SourceRecord> r : records) {
                 RecordMapper.Mapped m = mapper.map(r.record());
-                batch.add(new Entry(r, m.events(), m.held(), committer));
+                String marker = mapper.marker(r.record());
+                if (listener != null) {
+                    listener.mapped(m.events(), marker);
+                }
+                batch.add(new Entry(r, m.events(), m.held(), mapper.progress(r.record()), marker, committer));
             }
         } catch (RuntimeException e) {
             failure.compareAndSet(null, new IllegalStateException(
@@ -154,22 +188,33 @@ public final class DebeziumCapture implements AutoCloseable {
      * @throws Exception the engine's failure, once every event before it has been returned
      */
     public List<ChangeEvent> poll(Duration maxWait) throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        poll(maxWait, (e, progress, marker) -> events.addAll(e));
+        return events;
+    }
+
+    /**
+     * Task thread: visits the next records in source order, heartbeats and watermark messages included, waiting up to
+     * {@code maxWait} for the first; returns how many records were visited (0 when idle).
+     */
+    public int poll(Duration maxWait, RecordVisitor visitor) throws Exception {
         releaseReady();
         List<List<Entry>> batches = new ArrayList<>();
         List<Entry> first = queue.poll(maxWait.toMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
             rethrowIfFailed();
-            return List.of();
+            return 0;
         }
         batches.add(first);
-        List<ChangeEvent> events = new ArrayList<>();
         int count = 0;
+        int records = 0;
         while (true) {
             for (List<Entry> batch : batches) {
                 for (Entry e : batch) {
                     inflight.add(e);
-                    events.addAll(e.events());
+                    visitor.visit(e.events(), e.progress(), e.marker());
                     count += e.events().size();
+                    records++;
                 }
             }
             batches.clear();
@@ -178,7 +223,7 @@ public final class DebeziumCapture implements AutoCloseable {
             }
         }
         releaseReady();
-        return events;
+        return records;
     }
 
     /** Task thread: everything up to {@code upTo} is durable; let Debezium store the offsets of those records. */

@@ -123,6 +123,9 @@ public final class RecordMapper {
             return Mapped.NONE; // heartbeats and transaction metadata
         }
         String op = value.getString("op");
+        if ("m".equals(op)) {
+            return Mapped.NONE; // logical decoding messages (hand-off watermarks) are not changes of a table
+        }
         Struct source = value.getStruct("source");
         TableId table = tableId(source);
         Instant commitTime = "r".equals(op) ? null : commitTime(source);
@@ -552,6 +555,44 @@ public final class RecordMapper {
         }
         Object v = source.get(field);
         return v == null ? null : v.toString();
+    }
+
+    /** The prefix of the logical decoding messages that mark a hand-off chunk's HIGH watermark in the WAL. */
+    public static final String WATERMARK_PREFIX = "hstream_io_watermark";
+
+    /** The content of a watermark message (PostgreSQL {@code pg_logical_emit_message} with our prefix), else null. */
+    public String marker(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null
+                || !"m".equals(value.getString("op")) || value.schema().field("message") == null) {
+            return null;
+        }
+        Struct message = value.getStruct("message");
+        if (message == null || !WATERMARK_PREFIX.equals(message.getString("prefix"))) {
+            return null;
+        }
+        Object content = message.get("content");
+        return content instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                : content instanceof java.nio.ByteBuffer bb ? java.nio.charset.StandardCharsets.UTF_8.decode(bb.duplicate()).toString()
+                : content == null ? null : content.toString();
+    }
+
+    /**
+     * How far the log has been read at a record, heartbeats included. Binlog: [file number, restart position]: every
+     * transaction that starts before it has been read. PostgreSQL: [LSN]. Null when the record has no offset.
+     */
+    public long[] progress(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null || isSnapshot(offset, null)) {
+            return null;
+        }
+        if (dialect.isBinlog()) {
+            Object file = offset.get("file");
+            Object pos = offset.get("pos");
+            return file == null || pos == null ? null
+                    : new long[] {fileNumber(file.toString()), Long.parseLong(pos.toString())};
+        }
+        Object lsn = offset.get("lsn");
+        return lsn == null ? null : new long[] {Long.parseLong(lsn.toString())};
     }
 
     /**

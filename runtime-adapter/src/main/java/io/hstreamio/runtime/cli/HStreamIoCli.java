@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "HStream IO for Java: keeps databases in sync through streams.",
-        subcommands = {DemoCommand.class, PipelineCommand.class, ConnectorsCommand.class, LoadCommand.class,
+        subcommands = {DemoCommand.class, PipelineCommand.class, ConnectorsCommand.class, LoadCommand.class, SyncCommand.class,
                 VerifyCommand.class, ConnectorCommand.class, ServerCommand.class, SqlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HStreamIoCli {

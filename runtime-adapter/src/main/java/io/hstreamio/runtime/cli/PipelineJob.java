@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Runs one source → stream → sink pipeline on a store (embedded or HStreamDB) until it completes or SIGINT/SIGTERM, printing
- * progress and a summary. Shared by {@code pipeline} and {@code demo}.
+ * progress and a summary. Shared by {@code pipeline}, {@code sync} and {@code demo}. A first SIGINT/SIGTERM stops the
+ * pipeline cleanly (flush, commit) and the command still exits 0; a second one ends the process at once.
  */
 final class PipelineJob {
     private PipelineJob() {}
@@ -30,6 +31,7 @@ final class PipelineJob {
                     source, sourceOptions, sink, sinkOptions);
             Thread hook = new Thread(pipeline::stop, "hstream-io-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            StopSignals signals = StopSignals.install(pipeline::stop, out);
             long started = System.nanoTime();
             pipeline.start();
             Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
@@ -41,6 +43,7 @@ final class PipelineJob {
                         }
                     });
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            signals.restore();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"The IO runtime: a durable catalog of connectors and streams in the data directory, SQL over "
                 + "HTTP (POST /sql; see `hstream-io sql`), REST (GET /connectors, /connectors/{name}, /streams, "
-                + "/health), and supervised tasks: a failed task restarts with capped backoff and resumes from its "
+                + "/health), Prometheus metrics (GET /metrics), a web view (GET /), and supervised tasks: a failed task restarts with capped backoff and resumes from its "
                 + "offsets; on start, every connector that is not paused is recovered.",
                 "By default tasks run IN THIS PROCESS, through the same task code as `hstream-io connector … run`: "
                         + "a child process cannot open the embedded store this server holds, and serving it to "

@@ -72,6 +72,7 @@ public final class Catalog {
         n.put("lastError", s.lastError());
         n.put("deliveredRecords", s.deliveredRecords());
         n.put("deliveredBytes", s.deliveredBytes());
+        n.put("skippedRecords", s.skippedRecords());
         n.set("offsets", JSON.valueToTree(s.offsets()));
         n.put("updatedAt", s.updatedAt().toString());
         kv.put(STATUS + name, bytes(n));
@@ -104,6 +105,6 @@ public final class Catalog {
                 new TypeReference<List<Map<String, Object>>>() {});
         return new TaskStatus(TaskState.valueOf(n.get("state").asText()), n.path("restarts").asInt(),
                 n.hasNonNull("lastError") ? n.get("lastError").asText() : null, n.path("deliveredRecords").asLong(),
-                n.path("deliveredBytes").asLong(), offsets, Instant.parse(n.get("updatedAt").asText()));
+                n.path("deliveredBytes").asLong(), n.path("skippedRecords").asLong(), offsets, Instant.parse(n.get("updatedAt").asText()));
     }
 }

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runtime's HTTP API, JSON in and out: {@code POST /sql} (the body is the SQL text, or {@code {"sql":"…"}}),
- * {@code GET /connectors}, {@code /connectors/{name}}, {@code /streams}, {@code /health}. With a token, every path
- * but {@code /health} needs {@code Authorization: Bearer <token>}.
+ * {@code GET /connectors}, {@code /connectors/{name}}, {@code /streams}, {@code /health}; besides, {@code GET /metrics}
+ * in Prometheus text format ({@link RuntimeMetrics}) and {@code GET /}, the web view ({@link WebView}). With a token,
+ * every path but {@code /health} and {@code /} needs {@code Authorization: Bearer <token>}: those two hold no data.
  *
  * <p>Answers: 200 with {@code {"results":[…]}}; 400 {@code {"error":…,"results":[…done before]}} for a refused
  * statement; 401 without the token; 404 for an unknown connector or path. Owns a pool of named threads
@@ -35,18 +36,22 @@ public final class HttpApi implements AutoCloseable {
     static final int MAX_SQL_BYTES = 1 << 20;
 
     private final RuntimeService runtime;
+    private final RuntimeMetrics metrics;
+    private final WebView webView = WebView.load();
     private final byte[] token;
     private final HttpServer server;
     private final ExecutorService pool;
 
     /** @param token null for none; then only a loopback address may be bound */
-    public HttpApi(RuntimeService runtime, InetSocketAddress address, String token) throws IOException {
+    HttpApi(RuntimeService runtime, RuntimeMetrics metrics, InetSocketAddress address, String token)
+            throws IOException {
         if (token == null && !address.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("refusing to listen on " + address.getAddress().getHostAddress()
                     + " without a token: anyone who reaches it could run SQL; pass --auth-token-file FILE or bind "
                     + "127.0.0.1");
         }
         this.runtime = runtime;
+        this.metrics = metrics;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(4, r -> {
@@ -72,6 +77,13 @@ public final class HttpApi implements AutoCloseable {
                 send(ex, 200, Catalog.JSON.createObjectNode().put("status", "ok"));
                 return;
             }
+            if (path.equals("/") && method.equals("GET")) {
+                ex.getResponseHeaders().set("Content-Security-Policy", webView.contentSecurityPolicy());
+                ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+                ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+                send(ex, 200, WebView.CONTENT_TYPE, webView.page());
+                return;
+            }
             if (!authorized(ex)) {
                 send(ex, 401, error("missing or wrong token: send the header 'Authorization: Bearer <token>'"));
                 return;
@@ -94,9 +106,11 @@ public final class HttpApi implements AutoCloseable {
                 }
             } else if (path.equals("/streams") && method.equals("GET")) {
                 send(ex, 200, Catalog.JSON.valueToTree(runtime.streamViews()));
+            } else if (path.equals("/metrics") && method.equals("GET")) {
+                send(ex, 200, RuntimeMetrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
             } else {
                 send(ex, 404, error("no such resource: " + method + " " + path
-                        + "; try POST /sql, GET /connectors, /connectors/{name}, /streams, /health"));
+                        + "; try POST /sql, GET /connectors, /connectors/{name}, /streams, /metrics, /health, /"));
             }
         } catch (RuntimeException e) {
             log.error("HTTP request failed: {}", e.getMessage(), e);
@@ -147,8 +161,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        send(ex, status, "application/json; charset=utf-8", body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        // Statuses change by the second: a cached answer would show a connector that is gone.
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);

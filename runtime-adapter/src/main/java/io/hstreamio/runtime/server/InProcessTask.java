@@ -39,6 +39,11 @@ record InProcessTask(ConnectorTask task) implements SupervisedTask {
     }
 
     @Override
+    public long skippedRecords() {
+        return task.metrics().skippedRecords();
+    }
+
+    @Override
     public List<Map<String, Object>> offsets() {
         return task.offsets();
     }

@@ -260,6 +260,12 @@ final class ProcessTask implements SupervisedTask {
         return bytes.get();
     }
 
+    /** The protocol's Report carries deliveries and offsets only: an image's skips are not known here. */
+    @Override
+    public long skippedRecords() {
+        return 0;
+    }
+
     @Override
     public List<Map<String, Object>> offsets() {
         return offsets;

@@ -12,19 +12,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runtime server: the embedded store in the data directory (streams, catalog, task state), the
- * {@link RuntimeService} that supervises tasks, and the {@link HttpApi}. Opening recovers every connector that is not
- * paused; {@link #close} stops tasks, HTTP and the store, in that order.
+ * {@link RuntimeService} that supervises tasks, its {@link RuntimeMetrics}, and the {@link HttpApi}. Opening recovers
+ * every connector that is not paused; {@link #close} stops HTTP, the metrics, the tasks and the store, in that order.
  */
 public final class RuntimeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RuntimeServer.class);
 
     private final EmbeddedStreamStore store;
     private final RuntimeService runtime;
+    private final RuntimeMetrics metrics;
     private final HttpApi http;
 
-    private RuntimeServer(EmbeddedStreamStore store, RuntimeService runtime, HttpApi http) {
+    private RuntimeServer(EmbeddedStreamStore store, RuntimeService runtime, RuntimeMetrics metrics, HttpApi http) {
         this.store = store;
         this.runtime = runtime;
+        this.metrics = metrics;
         this.http = http;
     }
 
@@ -52,13 +54,18 @@ public final class RuntimeServer implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         RuntimeService runtime = null;
+        RuntimeMetrics metrics = null;
         try {
             runtime = new RuntimeService(store, Connectors.discover(), clock, settings, images);
             runtime.recover();
-            HttpApi http = new HttpApi(runtime, address, token);
+            metrics = new RuntimeMetrics(runtime);
+            HttpApi http = new HttpApi(runtime, metrics, address, token);
             log.info("Runtime server listening on {} with data in {}", http.address(), dataDir);
-            return new RuntimeServer(store, runtime, http);
+            return new RuntimeServer(store, runtime, metrics, http);
         } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (runtime != null) {
                 runtime.close();
             }
@@ -78,6 +85,7 @@ public final class RuntimeServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        metrics.close();
         runtime.close();
         store.close();
     }

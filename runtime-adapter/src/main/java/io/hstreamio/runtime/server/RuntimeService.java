@@ -283,14 +283,31 @@ public final class RuntimeService implements AutoCloseable {
     /** Every connector as SHOW, DESCRIBE and REST show it: status, counters, offsets, masked config. */
     public List<Map<String, Object>> connectorViews() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ConnectorRecord c : catalog.connectors()) {
+        for (ConnectorState c : connectorStates()) {
             out.add(view(c));
         }
         return out;
     }
 
     public Optional<Map<String, Object>> connectorView(String name) {
-        return catalog.find(name).map(this::view);
+        return catalog.find(name).map(this::state).map(this::view);
+    }
+
+    /** Every connector with its status now: what views and metrics are made from. */
+    List<ConnectorState> connectorStates() {
+        List<ConnectorState> out = new ArrayList<>();
+        for (ConnectorRecord c : catalog.connectors()) {
+            out.add(state(c));
+        }
+        return out;
+    }
+
+    /** The running task's status when it is supervised; else the last one persisted. */
+    private ConnectorState state(ConnectorRecord c) {
+        TaskSupervisor sup = running.get(c.name());
+        TaskStatus s = sup != null ? sup.status()
+                : catalog.status(c.name()).orElse(TaskStatus.created(c.createdAt()));
+        return new ConnectorState(c, s, images.command(c.kind(), c.target()).isPresent());
     }
 
     public List<Map<String, Object>> streamViews() {
@@ -305,10 +322,9 @@ public final class RuntimeService implements AutoCloseable {
         return out;
     }
 
-    private Map<String, Object> view(ConnectorRecord c) {
-        TaskSupervisor sup = running.get(c.name());
-        TaskStatus s = sup != null ? sup.status()
-                : catalog.status(c.name()).orElse(TaskStatus.created(c.createdAt()));
+    private Map<String, Object> view(ConnectorState state) {
+        ConnectorRecord c = state.connector();
+        TaskStatus s = state.status();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
         m.put("type", c.kind().label());
@@ -320,6 +336,8 @@ public final class RuntimeService implements AutoCloseable {
         m.put("lastError", s.lastError());
         m.put("deliveredRecords", s.deliveredRecords());
         m.put("deliveredBytes", s.deliveredBytes());
+        // Null, not 0, for an image: the protocol does not report skips, so the runtime does not know them.
+        m.put("skippedRecords", state.image() ? null : s.skippedRecords());
         m.put("offsets", s.offsets());
         m.put("config", masked(c));
         m.put("createdAt", c.createdAt().toString());

@@ -26,6 +26,9 @@ interface SupervisedTask {
 
     long deliveredBytes();
 
+    /** Records this run skipped under {@code task.error.skipStrategy}; 0 when the task cannot tell (images). */
+    long skippedRecords();
+
     /** The offsets reported last; empty when none yet. */
     List<Map<String, Object>> offsets();
 }

@@ -36,13 +36,14 @@ final class TaskSupervisor {
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    // Guarded by this: current, state, restarts, lastError, baseRecords, baseBytes, lastOffsets.
+    // Guarded by this: current, state, restarts, lastError, baseRecords, baseBytes, baseSkipped, lastOffsets.
     private SupervisedTask current;
     private TaskState state = TaskState.NEW;
     private int restarts;
     private String lastError;
     private long baseRecords;
     private long baseBytes;
+    private long baseSkipped;
     private List<Map<String, Object>> lastOffsets;
 
     TaskSupervisor(ConnectorRecord connector, TaskStatus previous, TaskFactory factory, Clock clock,
@@ -58,6 +59,7 @@ final class TaskSupervisor {
         this.lastError = previous.lastError();
         this.baseRecords = previous.deliveredRecords();
         this.baseBytes = previous.deliveredBytes();
+        this.baseSkipped = previous.skippedRecords();
         this.lastOffsets = previous.offsets();
         this.thread = new Thread(this::supervise, "hstream-io-connector-" + connector.name());
     }
@@ -79,14 +81,16 @@ final class TaskSupervisor {
     synchronized TaskStatus status() {
         long records = baseRecords;
         long bytes = baseBytes;
+        long skipped = baseSkipped;
         List<Map<String, Object>> offsets = lastOffsets;
         if (current != null) {
             records += current.deliveredRecords();
             bytes += current.deliveredBytes();
+            skipped += current.skippedRecords();
             List<Map<String, Object>> now = current.offsets();
             offsets = now.isEmpty() ? offsets : now;
         }
-        return new TaskStatus(state, restarts, lastError, records, bytes, offsets, clock.instant());
+        return new TaskStatus(state, restarts, lastError, records, bytes, skipped, offsets, clock.instant());
     }
 
     /**
@@ -147,6 +151,7 @@ final class TaskSupervisor {
             synchronized (this) {
                 baseRecords += task.deliveredRecords();
                 baseBytes += task.deliveredBytes();
+                baseSkipped += task.skippedRecords();
                 List<Map<String, Object>> offsets = task.offsets();
                 lastOffsets = offsets.isEmpty() ? lastOffsets : offsets;
                 current = null;

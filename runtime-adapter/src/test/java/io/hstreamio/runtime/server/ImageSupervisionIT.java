@@ -76,6 +76,15 @@ class ImageSupervisionIT {
         assertThat(v.get("deliveredBytes")).isEqualTo(200L);
         assertThat(v.get("offsets")).isEqualTo(List.of(Map.of("count", 20)));
         assertThat(count("s")).isEqualTo("20");
+        // Reports carry no skips: the view says it does not know, and /metrics has no skipped series for an image.
+        assertThat(v).containsEntry("skippedRecords", null);
+        try (RuntimeMetrics metrics = new RuntimeMetrics(runtime)) {
+            PrometheusText m = PrometheusText.parse(metrics.scrape());
+            assertThat(m.value("hstreamio_connector_restarts_total", "connector", "s")).contains(1.0);
+            assertThat(m.value("hstreamio_connector_records_delivered_total", "connector", "s")).contains(20.0);
+            assertThat(m.value("hstreamio_connector_state", "connector", "s", "state", "COMPLETED")).contains(1.0);
+            assertThat(m.find("hstreamio_connector_records_skipped_total", "connector", "s")).isEmpty();
+        }
         Path config = dir.resolve("tasks").resolve((String) v.get("taskId")).resolve("config.json");
         assertThat(Files.readString(config)).contains("\"serviceUrl\":\"hstream://127.0.0.1:6570\"",
                 "\"task\":\"" + v.get("taskId") + "\"", "\"crashAt\":5");

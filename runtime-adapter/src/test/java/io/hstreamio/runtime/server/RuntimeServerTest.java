@@ -109,7 +109,8 @@ class RuntimeServerTest {
         String show = sqlClient("-e", "SHOW CONNECTORS")[1];
         String describe = sqlClient("-e", "DESCRIBE CONNECTOR pg; DESCRIBE CONNECTOR my")[1];
         String describeJson = sqlClient("--json", "-e", "DESCRIBE CONNECTOR pg")[1];
-        String rest = get("/connectors").body() + get("/connectors/pg").body() + get("/connectors/my").body();
+        String rest = get("/connectors").body() + get("/connectors/pg").body() + get("/connectors/my").body()
+                + get("/metrics").body() + get("/").body();
         String logText = logs.list.stream().map(e -> e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .collect(Collectors.joining("\n"));
@@ -192,10 +193,22 @@ class RuntimeServerTest {
         url = "http://127.0.0.1:" + server.address().getPort();
         assertThat(get("/health").statusCode()).isEqualTo(200);
         assertThat(get("/connectors").statusCode()).isEqualTo(401);
+        assertThat(get("/metrics").statusCode()).isEqualTo(401);
         assertThat(post("SHOW STREAMS").statusCode()).isEqualTo(401);
         HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(url + "/connectors"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ok.statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# TYPE jvm_threads_live_threads gauge");
+        // The web view is a page without data: it is served without the token and asks for it to read /connectors.
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'none'; script-src 'sha256-").contains("connect-src 'self'");
+        assertThat(page.body()).contains("id=\"token\"", "fetch(\"/connectors\"").doesNotContain(token);
         Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
         assertThat(sqlClient("--auth-token-file", tokenFile.toString(), "-e", "SHOW STREAMS")[0]).isEqualTo("0");
         assertThat(sqlClient("-e", "SHOW STREAMS")[0]).isEqualTo("1");

@@ -1,4 +1,4 @@
-package io.hstreamio.snapshot;
+package io.hstreamio.cdc;
 
 /**
  * Every-type tables (one full row, id 1, and one row of NULLs, id 2), shared by the parity and load tests.

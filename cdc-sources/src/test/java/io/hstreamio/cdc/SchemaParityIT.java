@@ -1,9 +1,11 @@
-package io.hstreamio.snapshot;
+package io.hstreamio.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hstreamio.cdc.CdcSourceConnector;
+import io.hstreamio.snapshot.DatabaseUrl;
+import io.hstreamio.snapshot.SnapshotOptions;
+import io.hstreamio.snapshot.SnapshotReader;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.ChangeType;
