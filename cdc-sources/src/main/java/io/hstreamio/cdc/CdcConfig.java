@@ -50,14 +50,6 @@ public record CdcConfig(
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
 
-    /** Without {@code captureNewTables}. */
-    public CdcConfig(String name, String kind, String host, int port, String user, String password, String database,
-            List<String> tables, List<String> tableIncludeList, List<String> tableExcludeList, String serverTimeZone,
-            String snapshotMode, Map<String, String> extra) {
-        this(name, kind, host, port, user, password, database, tables, tableIncludeList, tableExcludeList,
-                serverTimeZone, snapshotMode, false, extra);
-    }
-
     /** Never prints the password. */
     @Override
     public String toString() {

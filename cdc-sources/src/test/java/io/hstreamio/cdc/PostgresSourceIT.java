@@ -372,7 +372,9 @@ class PostgresSourceIT {
         // As an earlier run left it: Debezium's filtered publication lists the tables that existed then.
         db.execute("CREATE TABLE grow_a (id int4 PRIMARY KEY)", "INSERT INTO grow_a VALUES (1)",
                 "CREATE TABLE other (id int4 PRIMARY KEY)", "CREATE PUBLICATION " + publication + " FOR TABLE grow_a");
-        Options options = optionsWith(db, "table.include.list", "public\\.grow_.*", "capture.new.tables", true);
+        // The default snapshot mode (parallel): its stream-only engine must keep the option too.
+        Options options = optionsWith(db, "table.include.list", "public\\.grow_.*", "capture.new.tables", true,
+                "snapshot.mode", "parallel");
         assertNewTableIsCaptured(db, options, taskId, false);
         assertThat(db.queryValue("SELECT string_agg(n.nspname, ',') FROM pg_publication_namespace pn "
                 + "JOIN pg_publication p ON p.oid = pn.pnpubid JOIN pg_namespace n ON n.oid = pn.pnnspid "
