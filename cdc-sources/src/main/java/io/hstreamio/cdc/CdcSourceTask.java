@@ -75,7 +75,8 @@ public final class CdcSourceTask implements SourceTask {
             SnapshotHandOff.forget(context.state()); // no stream position: any earlier snapshot progress is void
         }
         SnapshotHandOff h = new SnapshotHandOff(config.name(), snapshotUrl(config, dialect),
-                snapshotOptions(config, options), captured(config, dialect), context.state(), Clock.systemUTC());
+                snapshotOptions(config, options), captured(config, dialect), context.state(), Clock.systemUTC(),
+                context.metrics());
         DebeziumCapture c = DebeziumCapture.forConfig(streamOnly(config, dialect), dialect, context.state());
         if (!h.complete()) {
             c.engineListener(h);
