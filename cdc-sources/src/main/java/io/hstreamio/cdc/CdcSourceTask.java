@@ -80,6 +80,7 @@ public final class CdcSourceTask implements SourceTask {
         DebeziumCapture c = DebeziumCapture.forConfig(streamOnly(config, dialect), dialect, context.state());
         if (!h.complete()) {
             c.engineListener(h);
+            h.shapes(c::announced);
         }
         handOff = h;
         capture = c;

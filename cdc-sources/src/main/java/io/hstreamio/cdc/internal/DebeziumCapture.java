@@ -120,6 +120,11 @@ public final class DebeziumCapture implements AutoCloseable {
         this.engineListener = listener;
     }
 
+    /** Any thread: a shape a snapshot outside the stream sends a table's rows with (see {@link RecordMapper#announced}). */
+    public void announced(io.hstreamio.core.record.TableSchema shape) {
+        mapper.announced(shape);
+    }
+
     /** The dialect's record mapper (for positions). */
     RecordMapper mapper() {
         return mapper;

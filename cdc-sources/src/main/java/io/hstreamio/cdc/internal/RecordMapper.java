@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps Debezium {@link SourceRecord}s to core {@link ChangeEvent}s.
  *
- * <p>Not thread-safe: the engine thread owns an instance. It keeps per table the column detail Debezium's DDL
+ * <p>Not thread-safe: the engine thread owns an instance ({@link #announced} alone may be called from another). It keeps per table the column detail Debezium's DDL
  * tracking knows (from schema-change events and, after a restart, from the stored schema history) and the schema it
  * last emitted, so that a row whose shape differs from the last one is preceded by a {@code SCHEMA_CHANGE} (this is
  * how PostgreSQL relation changes, which have no DDL events, reach the stream; see {@link #relationChange} for how a
@@ -69,6 +69,10 @@ public final class RecordMapper {
     private final Map<TableId, Map<String, ColumnExtras.Extra>> extrasCache = new HashMap<>();
     /** PostgreSQL: the catalog positions (attnums) of the columns of the shape last emitted, by column name. */
     private final Map<TableId, Map<String, Integer>> positions = new HashMap<>();
+    /** Shapes a snapshot outside the stream announced (another thread puts them): the stream's "last" until its own. */
+    private final Map<TableId, Shape> announced = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Shape(TableSchema schema, Map<String, Integer> positions) {}
 
     public RecordMapper(Dialect dialect, String sourceName) {
         this(dialect, sourceName, ColumnExtras.NONE);
@@ -193,6 +197,11 @@ public final class RecordMapper {
         // At first sight the catalog was just read for the column extras; later shapes need a fresh read.
         Map<String, ColumnExtras.Extra> catalog = last == null
                 ? extrasCache.getOrDefault(table, Map.of()) : extras.of(table);
+        Shape snapshot = announced.remove(table);
+        if (last == null && snapshot != null) {
+            last = snapshot.schema(); // the shape the snapshot's rows went out with
+            before = snapshot.positions();
+        }
         Map<String, Integer> now = positionsOf(next, catalog);
         if (now != null) {
             positions.put(table, now);
@@ -214,6 +223,21 @@ public final class RecordMapper {
         }
         LOG.info("relation change of {}: columns renamed {}", table, renames);
         return renameStatements(table, last, next, renames);
+    }
+
+    /**
+     * A table shape a snapshot outside the stream (the parallel hand-off) sends its rows with, so that a rename made
+     * before the stream's first row of the table is still told. Called on the snapshot's thread, right after it read
+     * the shape from the catalog; reads the columns' attnums now, while they match. PostgreSQL only.
+     */
+    public void announced(TableSchema shape) {
+        if (dialect.isBinlog()) {
+            return; // the binlog carries the DDL itself
+        }
+        Map<String, Integer> attnums = positionsOf(shape, extras.of(shape.id()));
+        if (attnums != null) {
+            announced.put(shape.id(), new Shape(shape, attnums));
+        }
     }
 
     /** Catalog positions of the shape's columns, or null unless each has one and they rise in column order. */

@@ -176,6 +176,21 @@ class RecordMapperTest {
     }
 
     @Test
+    void aShapeAnnouncedByASnapshotOutsideTheStreamLetsTheFirstStreamedRowTellARename() {
+        FakeCatalog catalog = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
+        RecordMapper m = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        TableId t = new TableId("db", "public", "t");
+        m.announced(new TableSchema(t, List.of(ColumnSchema.builder("id", LogicalType.INT32).build(), text("a"),
+                text("b")), List.of("id")));
+        catalog.set("id", 1, "a", 2, "c", 3); // RENAME b TO c before the stream's first row of the table
+        assertThat(ddlOfShapeChange(m, shape("a", "c"), 100))
+                .isEqualTo("ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"c\"");
+        // Without an announced shape the first row has nothing to compare with.
+        RecordMapper fresh = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        assertThat(ddlOfShapeChange(fresh, shape("a", "c"), 100)).isEqualTo("null");
+    }
+
+    @Test
     void aCatalogThatMovedOnSinceTheRowYieldsNoRename() {
         FakeCatalog catalog = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
         RecordMapper m = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
