@@ -50,7 +50,7 @@ public final class CdcOptions {
             .defaultValue(4).validator(Validators.positive()).build();
     public static final OptionDef<Integer> SNAPSHOT_CHUNK_ROWS = OptionDef.integer("snapshot.chunk.rows")
             .doc("snapshot.mode=parallel: rows per chunk. A chunk waits in memory until the stream passes it, so "
-                    + "this bounds memory (parallelism x 2 chunks).")
+                    + "at most 3 x snapshot.parallelism chunks are held: lower this for wide rows.")
             .defaultValue(10_000).validator(Validators.positive()).build();
 
     public static final OptionDef<StoredPositionGuard.OnLost> ON_POSITION_LOST = OptionDef.enumeration(

@@ -80,6 +80,7 @@ public final class EngineProperties {
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("interval.handling.mode", "string");
+            p.setProperty("unavailable.value.placeholder", RecordMapper.UNAVAILABLE);
             p.setProperty("converters", "varbit");
             p.setProperty("varbit.type", VarbitConverter.class.getName());
         }

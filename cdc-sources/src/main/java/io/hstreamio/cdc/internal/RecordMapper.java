@@ -442,6 +442,14 @@ public final class RecordMapper {
             Field f = fields.get(i);
             ColumnSchema c = schema.columns().get(i);
             Object raw = s.getWithoutDefault(f.name()); // get() would swap a NULL for the schema default
+            if (!dialect.isBinlog() && isUnavailable(raw)) {
+                // Writing the placeholder would corrupt the target silently; stopping names the fix.
+                throw new IllegalStateException("table " + schema.id() + " column " + c.name() + ": PostgreSQL "
+                        + "sent an update without the column's unchanged TOASTed value, since the table's REPLICA "
+                        + "IDENTITY is not FULL; run ALTER TABLE " + schema.id().table() + " REPLICA IDENTITY FULL "
+                        + "and snapshot the table again (snapshot.on.position.lost does not apply: recreate the "
+                        + "connector, or its target table)");
+            }
             values[i] = ValueDecoder.decode(c.type(), f.schema(), raw,
                     c.type() == LogicalType.BITS ? c.length() : null);
             if (raw == null && !c.nullable() && isTemporal(c.type())) {
@@ -449,6 +457,24 @@ public final class RecordMapper {
             }
         }
         return Row.trusted(values);
+    }
+
+    /** Debezium's stand-in for an unchanged TOASTed value (set in {@link EngineProperties}). */
+    static final String UNAVAILABLE = "__hstream_io_unchanged_toast__";
+    private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean isUnavailable(Object raw) {
+        if (raw instanceof String str) {
+            return str.equals(UNAVAILABLE);
+        }
+        if (raw instanceof byte[] b) {
+            return Arrays.equals(b, UNAVAILABLE_BYTES);
+        }
+        if (raw instanceof java.nio.ByteBuffer bb) {
+            return bb.remaining() == UNAVAILABLE_BYTES.length
+                    && java.nio.ByteBuffer.wrap(UNAVAILABLE_BYTES).equals(bb);
+        }
+        return raw instanceof List<?> list && list.contains(UNAVAILABLE);
     }
 
     private void zeroDate(TableSchema schema, ColumnSchema c) {
