@@ -31,26 +31,21 @@ public final class VarbitConverter implements CustomConverter<SchemaBuilder, Rel
         if (column.isOptional()) {
             schema.optional();
         }
-        String name = column.name();
-        registration.register(schema, raw -> toText(raw, name));
+        registration.register(schema, VarbitConverter::toText);
     }
 
-    /** The streamed value is PostgreSQL's text; the snapshot's is the driver's PGobject, whose text is the same. */
-    static String toText(Object raw, String column) {
+    /**
+     * The streamed value is PostgreSQL's bit text; the snapshot's is the driver's PGobject, whose text is the same.
+     * Never throws: Debezium catches a converter's exception and sends null instead, which would silently lose the
+     * value. Anything that is not a bit string is passed on as text, and {@link ValueDecoder} stops the source on it.
+     */
+    static String toText(Object raw) {
         if (raw == null) {
             return null;
         }
-        if (raw instanceof String || raw instanceof org.postgresql.util.PGobject) {
-            String s = raw.toString();
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) != '0' && s.charAt(i) != '1') {
-                    throw new IllegalArgumentException("varbit column " + column + " holds '" + s
-                            + "', which is not a bit string");
-                }
-            }
-            return s;
+        if (io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn.isUnchangedToastedValue(raw)) {
+            return RecordMapper.UNAVAILABLE; // an update without the unchanged value: RecordMapper names the fix
         }
-        throw new IllegalArgumentException("varbit column " + column + " arrived as " + raw.getClass().getName()
-                + ", whose bit length is unknown");
+        return raw.toString();
     }
 }

@@ -90,7 +90,7 @@ class ValueDecoderTest {
         RandomCases.forAll(g -> {
             String bits = g.string(0, 300, "01");
             int declared = g.intIn(Math.max(1, bits.length()), 400);
-            String text = VarbitConverter.toText(bits, "v");
+            String text = VarbitConverter.toText(bits);
             // The schema the converter registers, with the declared length Debezium adds as a parameter.
             Schema schema = org.apache.kafka.connect.data.SchemaBuilder.string().name(VarbitConverter.SCHEMA_NAME)
                     .parameter("length", Integer.toString(declared)).optional().build();
@@ -101,12 +101,18 @@ class ValueDecoderTest {
     }
 
     @Test
-    void varbitConverterRefusesValuesWhoseLengthIsAlreadyLost() {
-        assertThatThrownBy(() -> VarbitConverter.toText(new byte[] {5}, "v"))
-                .hasMessage("varbit column v arrived as [B, whose bit length is unknown");
-        assertThatThrownBy(() -> VarbitConverter.toText("10x", "v"))
-                .hasMessage("varbit column v holds '10x', which is not a bit string");
-        assertThat(VarbitConverter.toText(null, "v")).isNull();
+    void varbitConverterNeverThrowsAndWhatIsNotABitStringStopsTheDecoder() {
+        Schema schema = org.apache.kafka.connect.data.SchemaBuilder.string().name(VarbitConverter.SCHEMA_NAME)
+                .optional().build();
+        // Debezium would swallow a converter's exception and send null: the decoder is where bad input stops.
+        assertThatThrownBy(() -> ValueDecoder.decode(LogicalType.BITS, schema, VarbitConverter.toText("10x"), 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a bit string");
+        assertThatThrownBy(() -> ValueDecoder.decode(LogicalType.BITS, schema,
+                VarbitConverter.toText(new byte[] {5}), 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(VarbitConverter.toText(
+                io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn.UNCHANGED_TOAST_VALUE))
+                .isEqualTo(RecordMapper.UNAVAILABLE);
+        assertThat(VarbitConverter.toText(null)).isNull();
     }
 
     @Test
