@@ -58,8 +58,9 @@ class PostgresRelationChangesPipelineIT {
                 "INSERT INTO items VALUES (1, 1, 'one', B'101', 'unbounded'), (2, 2, 'two', B'', NULL), "
                         + "(3, 3, NULL, B'00000101', '" + "z".repeat(20_000) + "')");
         try (StreamStore store = EmbeddedStreamStore.open(dataDir)) {
-            LocalPipeline p = Replication.postgresToPostgres("items", "items", store, from, TARGET.postgres(),
-                    Map.of("table", "items"));
+            // Named after the database: the replication slot's name comes from it, and slots are server-wide.
+            LocalPipeline p = Replication.postgresToPostgres("items-" + from.name(), "items", store, from,
+                    TARGET.postgres(), Map.of("table", "items"));
             p.start();
             awaitEqual("SELECT id, qty, note, flags, label FROM items ORDER BY id");
 

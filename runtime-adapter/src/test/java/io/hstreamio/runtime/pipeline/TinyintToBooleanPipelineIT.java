@@ -45,8 +45,9 @@ class TinyintToBooleanPipelineIT {
         DBS.mariadb().execute("CREATE TABLE flags (id INT PRIMARY KEY, b TINYINT(1), t4 TINYINT(4))",
                 "INSERT INTO flags VALUES (1, 1, -128), (2, 0, 127), (3, NULL, NULL)");
         try (StreamStore store = EmbeddedStreamStore.open(dataDir)) {
-            LocalPipeline p = Replication.mariaDbToPostgres("flags", "flags", store, DBS.mariadb(), DBS.postgres(),
-                    Map.of());
+            // Named after the database: the binlog client id comes from the name, and other runs share the server.
+            LocalPipeline p = Replication.mariaDbToPostgres("flags-" + DBS.mariadb().name(), "flags", store,
+                    DBS.mariadb(), DBS.postgres(), Map.of());
             p.start();
             await().atMost(Duration.ofSeconds(90)).until(
                     () -> Replication.rowsOrEmpty(DBS.postgres(), SOURCE, TARGET).size() == 3);
