@@ -60,6 +60,15 @@ public final class CdcOptions {
             .defaultValue(StoredPositionGuard.OnLost.FAIL)
             .build();
 
+    public static final OptionDef<Boolean> CAPTURE_NEW_TABLES = OptionDef.bool("capture.new.tables")
+            .doc("PostgreSQL with table or table.include.list: also capture tables created after start that match. "
+                    + "The publication then covers the whole schemas the patterns name (PostgreSQL 15+, superuser), "
+                    + "so every table in them is published, and PostgreSQL refuses UPDATE and DELETE on a published "
+                    + "table without primary key or replica identity: the source refuses to start while one exists. "
+                    + "Off: the publication lists the tables that match at start.")
+            .defaultValue(false)
+            .build();
+
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
@@ -70,7 +79,7 @@ public final class CdcOptions {
     static OptionsDefinition postgres(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST)
+                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST, CAPTURE_NEW_TABLES)
                 .build();
     }
 
@@ -90,6 +99,7 @@ public final class CdcOptions {
                 o.find(TABLE_EXCLUDE).orElse(List.of()),
                 postgres ? null : o.find(SERVER_TIME_ZONE).orElse(null),
                 o.get(SNAPSHOT_MODE),
+                postgres && o.get(CAPTURE_NEW_TABLES),
                 Map.of());
     }
 }

@@ -80,6 +80,7 @@ public final class CdcSourceTask implements SourceTask {
         DebeziumCapture c = DebeziumCapture.forConfig(streamOnly(config, dialect), dialect, context.state());
         if (!h.complete()) {
             c.engineListener(h);
+            h.shapes(c::announced);
         }
         handOff = h;
         capture = c;
@@ -100,7 +101,7 @@ public final class CdcSourceTask implements SourceTask {
         }
         extra.putAll(c.extra());
         return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
-                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", extra);
+                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", c.captureNewTables(), extra);
     }
 
     private static DatabaseUrl snapshotUrl(CdcConfig c, Dialect dialect) {

@@ -99,6 +99,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private volatile boolean readerDone;
     private volatile Throwable failure;
     private volatile boolean closing;
+    private volatile java.util.function.Consumer<TableSchema> shapes = t -> {};
     private Thread reader;
 
     /**
@@ -120,6 +121,14 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         this.waitingLimit = parallelism;
         this.complete = state.get(STATE_KEY).map(v -> "complete".equals(new String(v, StandardCharsets.UTF_8)))
                 .orElse(false);
+    }
+
+    /**
+     * Set before {@link #start}: told each table's shape, on the snapshot's thread, before any of its rows is read
+     * (the stream's mapper needs it to tell a later rename, see {@link RecordMapper#announced}).
+     */
+    public void shapes(java.util.function.Consumer<TableSchema> listener) {
+        this.shapes = listener;
     }
 
     /** Whether the snapshot is over, now or in an earlier run: then the stream passes through untouched. */
@@ -158,6 +167,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 LOG.info("Source {}: snapshot of {} table(s) handed over to the change stream ({} done before)",
                         sourceName, r.tables().size(), done.size());
                 for (TableSchema t : r.tables()) {
+                    shapes.accept(t);
                     tables.put(t.id(), new TableProgress(t.id()));
                     metrics.increment(METRIC_ESTIMATE, Math.max(0, r.stats(t.id()).estimatedRows()));
                 }
