@@ -53,6 +53,14 @@ public final class CdcOptions {
                     + "at most 3 x snapshot.parallelism chunks are held: lower this for wide rows.")
             .defaultValue(10_000).validator(Validators.positive()).build();
 
+    public static final OptionDef<String> START_POSITION = OptionDef.string("start.position")
+            .doc("MySQL/MariaDB: where a source without stored offsets starts reading the binlog, as file:position "
+                    + "(e.g. mysql-bin.000003:4567, from SHOW MASTER STATUS); no snapshot is taken, and the tables' "
+                    + "current shape is taken as their shape at that position, so no DDL may have run on them since. "
+                    + "Ignored once the source has stored offsets. (PostgreSQL: a source starts where its replication"
+                    + " slot hstream_<name>_... stands; create the slot and publication first to start earlier.)")
+            .build();
+
     public static final OptionDef<StoredPositionGuard.OnLost> ON_POSITION_LOST = OptionDef.enumeration(
                     "snapshot.on.position.lost", StoredPositionGuard.OnLost.class)
             .doc("When the stored position is gone from the server (binlog purged, replication slot dropped): "
@@ -72,7 +80,8 @@ public final class CdcOptions {
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST)
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, START_POSITION,
+                        ON_POSITION_LOST)
                 .build();
     }
 
