@@ -3,9 +3,8 @@
 #   1. it snapshots a narrow table of ROWS rows (rows/s);
 #   2. a writer (SyncBenchDriver, WORKERS connections) applies CHANGES changes to it, 50% inserts, 35% updates, 15%
 #      deletes, in transactions of TX statements (sent as three JDBC batches: inserts, updates, deletes), as fast as
-#      it can; the target's sustained rate is CHANGES over the
-#      time from the first change until the target equals the source (count, sum(id), sum(chk)), beside the writer's
-#      own rate in the same run;
+#      it can; the target's sustained rate is CHANGES over the time from the first change until the target equals the
+#      source (count, sum(id), sum(chk)), beside the writer's own rate in the same run;
 #   3. a writer inserts RATE rows/s for LAG_SECONDS s into lag_probe with created_at = NOW(6) at the source; the
 #      target gets a column applied_at timestamptz DEFAULT clock_timestamp(), added once the sink created the table,
 #      and PostgreSQL computes p50/p99/max of applied_at - created_at. Both servers read this machine's clock.
