@@ -149,7 +149,9 @@ cpu_s="$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work
 wall_s="$(awk '/Elapsed \(wall clock\)/ { n = split($NF, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]
   printf "%.1f", s }' "$work/sync.time")"
 snap_rate="$(calc "$(f snapshot.rows) / $(f snapshot.seconds)" 0)"
-snap_rate2="$(calc "$(f snapshot.rows) / $(f snapshot.seconds_after_first_row)" 0)"
+# All rows can land between two polls of the target (100 ms apart) on a small table: no rate then.
+snap_rate2="$(awk -v r="$(f snapshot.rows)" -v s="$(f snapshot.seconds_after_first_row)" \
+  'BEGIN { if (s > 0) printf "%.0f", r / s; else print "n/a" }')"
 writer_rate="$(calc "$(f churn.changes) / $(f churn.writer_seconds)" 0)"
 target_rate="$(calc "$(f churn.changes) / $(f churn.catchup_seconds)" 0)"
 
