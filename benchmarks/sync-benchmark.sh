@@ -15,9 +15,10 @@
 # Usage: benchmarks/sync-benchmark.sh
 # Env:   ROWS (200000), CHANGES (300000), WORKERS (2), TX (100 statements per transaction), RATE (2000 rows/s),
 #        LAG_SECONDS (30), PARALLELISM (4 snapshot chunks at a time), CATCHUP_TIMEOUT (300 s per wait for the target),
-#        SEED (42), MARIADB_HOST/MARIADB_PORT/MARIADB_USER (127.0.0.1/3306/root), PG_HOST/PG_PORT/PG_USER
-#        (127.0.0.1/5432/postgres), both without password; KEEP=1 keeps the databases and logs afterwards,
-#        HSTREAM_IO_JAVA_OPTS (-Xmx512m) for the sync process.
+#        STALL_SECONDS (90: a wait fails when the target has not changed for so long), SEED (42),
+#        MARIADB_HOST/MARIADB_PORT/MARIADB_USER (127.0.0.1/3306/root), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
+#        both without password; KEEP=1 keeps the databases and logs afterwards, HSTREAM_IO_JAVA_OPTS (-Xmx512m) for the
+#        sync process.
 # Databases: hio_syncbench_src (MariaDB) and hio_syncbench_copy (PostgreSQL), dropped and created each run.
 # A benchmark, not a test: CI does not run it.
 set -euo pipefail
@@ -30,6 +31,7 @@ RATE="${RATE:-2000}"
 LAG_SECONDS="${LAG_SECONDS:-30}"
 PARALLELISM="${PARALLELISM:-4}"
 CATCHUP_TIMEOUT="${CATCHUP_TIMEOUT:-300}"
+STALL_SECONDS="${STALL_SECONDS:-90}"
 SEED="${SEED:-42}"
 MY_HOST="${MARIADB_HOST:-127.0.0.1}"; MY_PORT="${MARIADB_PORT:-3306}"; MY_USER="${MARIADB_USER:-root}"
 PG_HOST="${PG_HOST:-127.0.0.1}"; PG_PORT="${PG_PORT:-5432}"; PG_USER="${PG_USER:-postgres}"
@@ -114,7 +116,8 @@ if ! java -Xmx256m -cp "$bench_jar" io.hstreamio.benchmarks.sync.SyncBenchDriver
     source="jdbc:mariadb://$MY_HOST:$MY_PORT/$SRC?user=$MY_USER" \
     target="jdbc:postgresql://$PG_HOST:$PG_PORT/$DST?user=$PG_USER" \
     syncPid="$sync_pid" syncStartedMillis="$started_ms" rows="$ROWS" changes="$CHANGES" workers="$WORKERS" \
-    tx="$TX" rate="$RATE" seconds="$LAG_SECONDS" timeoutSeconds="$CATCHUP_TIMEOUT" seed="$SEED" \
+    tx="$TX" rate="$RATE" seconds="$LAG_SECONDS" timeoutSeconds="$CATCHUP_TIMEOUT" \
+    stallSeconds="$STALL_SECONDS" seed="$SEED" \
     >"$work/figures"; then
   sync_log
   exit 1

@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.hstreamio.benchmarks.sync.SyncBenchDriver source=JDBC
  * target=JDBC syncPid=N syncStartedMillis=EPOCH_MS rows=N [changes= workers= tx= rate= seconds= tickMillis=
- * pollMillis= timeoutSeconds= seed=]}
+ * pollMillis= timeoutSeconds= stallSeconds= seed=]}
  */
 public final class SyncBenchDriver {
     private static final double INSERT_SHARE = 0.50;
@@ -55,6 +55,7 @@ public final class SyncBenchDriver {
     private final ProcessHandle sync;
     private final long pollMillis;
     private final Duration timeout;
+    private final Duration stall;
 
     private SyncBenchDriver(Map<String, String> args) {
         this.args = args;
@@ -65,6 +66,7 @@ public final class SyncBenchDriver {
                 () -> new IllegalArgumentException("syncPid=" + pid + " is no running process: start the sync first"));
         this.pollMillis = number("pollMillis", 100);
         this.timeout = Duration.ofSeconds(number("timeoutSeconds", 300));
+        this.stall = Duration.ofSeconds(number("stallSeconds", 90));
     }
 
     public static void main(String[] argv) {
@@ -108,7 +110,7 @@ public final class SyncBenchDriver {
         Digest probe = digest(src, "lag_probe");
         long started = number("syncStartedMillis", System.currentTimeMillis());
         long firstRow = -1;
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Wait wait = new Wait("the snapshot of narrow", narrow);
         log("snapshot: waiting for %,d rows in the target", rows);
         while (true) {
             Optional<Digest> got = targetDigest(dst, "narrow");
@@ -118,7 +120,7 @@ public final class SyncBenchDriver {
             if (got.equals(Optional.of(narrow)) && targetDigest(dst, "lag_probe").equals(Optional.of(probe))) {
                 break;
             }
-            waitOrFail(deadline, "the snapshot of narrow", narrow, got);
+            wait.pollAgainOrFail(got);
         }
         long done = System.currentTimeMillis();
         figure("snapshot.rows", rows);
@@ -457,27 +459,55 @@ public final class SyncBenchDriver {
 
     /** Polls the target until it equals {@code expected}; returns System.nanoTime() of the first equal reading. */
     private long awaitEqual(Connection dst, String table, Digest expected) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Wait wait = new Wait(table, expected);
         while (true) {
             Optional<Digest> got = targetDigest(dst, table);
             if (got.equals(Optional.of(expected))) {
                 return System.nanoTime();
             }
-            waitOrFail(deadline, table, expected, got);
+            wait.pollAgainOrFail(got);
         }
     }
 
-    private void waitOrFail(long deadline, String what, Digest expected, Optional<Digest> got) {
-        if (!sync.isAlive()) {
-            throw new IllegalStateException("sync (pid " + sync.pid() + ") exited while waiting for " + what
-                    + "; its log is printed below");
+    /**
+     * One wait for the target: fails when the sync process is gone, when the target has not changed for
+     * {@code stall} (a sync that runs but applies nothing), or after {@code timeout} in all.
+     */
+    private final class Wait {
+        private final String what;
+        private final Digest expected;
+        private final long deadline = System.nanoTime() + timeout.toNanos();
+        private Optional<Digest> last = Optional.empty();
+        private long lastChange = System.nanoTime();
+
+        Wait(String what, Digest expected) {
+            this.what = what;
+            this.expected = expected;
         }
-        if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("target " + what + " still holds " + got.map(Digest::toString)
-                    .orElse("no table") + " after " + timeout.toSeconds() + " s, the source " + expected
-                    + ": sync did not catch up (raise CATCHUP_TIMEOUT if it is only slow)");
+
+        void pollAgainOrFail(Optional<Digest> got) {
+            long now = System.nanoTime();
+            if (!got.equals(last)) {
+                last = got;
+                lastChange = now;
+            }
+            String holds = got.map(Digest::toString).orElse("no table");
+            if (!sync.isAlive()) {
+                throw new IllegalStateException("sync (pid " + sync.pid() + ") exited while waiting for " + what
+                        + "; its log is printed below");
+            }
+            if (now - lastChange > stall.toNanos()) {
+                throw new IllegalStateException("target " + what + " has not changed for " + stall.toSeconds()
+                        + " s (" + holds + "; the source " + expected + ") while sync runs: it stalled (see its log; "
+                        + "HSTREAM_IO_LOG_LEVEL=INFO shows more)");
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("target " + what + " still holds " + holds + " after "
+                        + timeout.toSeconds() + " s, the source " + expected
+                        + ": sync did not catch up (raise CATCHUP_TIMEOUT if it is only slow)");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
     }
 
     // ---- arguments and output ----------------------------------------------------------------------------------
