@@ -110,7 +110,7 @@ public final class SyncBenchDriver {
         Digest probe = digest(src, "lag_probe");
         long started = number("syncStartedMillis", System.currentTimeMillis());
         long firstRow = -1;
-        Wait wait = new Wait("the snapshot of narrow", narrow);
+        Wait wait = new Wait("narrow (snapshot)", narrow);
         log("snapshot: waiting for %,d rows in the target", rows);
         while (true) {
             Optional<Digest> got = targetDigest(dst, "narrow");
