@@ -44,10 +44,7 @@ public final class EngineProperties {
         // a PostgreSQL slot then releases WAL, and a binlog position does not age into a purged file.
         p.setProperty("heartbeat.interval.ms", "10000");
 
-        List<String> include = new ArrayList<>(c.tableIncludeList());
-        for (String t : c.tables()) {
-            include.add(qualify(t, c.database(), dialect));
-        }
+        List<String> include = includePatterns(c, dialect);
         if (!include.isEmpty()) {
             p.setProperty("table.include.list", String.join(",", include));
         }
@@ -83,9 +80,21 @@ public final class EngineProperties {
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("interval.handling.mode", "string");
+            p.setProperty("unavailable.value.placeholder", RecordMapper.UNAVAILABLE);
+            p.setProperty("converters", "varbit");
+            p.setProperty("varbit.type", VarbitConverter.class.getName());
         }
         c.extra().forEach(p::setProperty);
         return p;
+    }
+
+    /** Debezium's table include patterns: the user's, then the "table" names quoted. */
+    static List<String> includePatterns(CdcConfig c, Dialect dialect) {
+        List<String> include = new ArrayList<>(c.tableIncludeList());
+        for (String t : c.tables()) {
+            include.add(qualify(t, c.database(), dialect));
+        }
+        return include;
     }
 
     /** A table name as the user wrote it, turned into an anchored Debezium include pattern. */

@@ -45,8 +45,9 @@ final class PipelineJob {
             Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
                     (produced, consumed) -> {
                         if (produced + consumed > 0) {
-                            out.printf("... source: %,d events durable in the stream; sink: %,d delivered%n",
-                                    produced, consumed);
+                            out.printf("... source: %,d events durable in the stream; sink: %,d delivered%s%n",
+                                    produced, consumed, snapshotProgress(pipeline.source().metrics().snapshot(),
+                                            produced - consumed));
                             out.flush();
                         }
                     });
@@ -64,6 +65,22 @@ final class PipelineJob {
                     pipeline.sink().metrics().deliveredRecords(), pipeline.sink().metrics().skippedRecords(),
                     elapsed, pipeline.sink().metrics().snapshot());
         }
+    }
+
+    /**
+     * A CDC source's snapshot progress ({@code snapshot_rows} of the servers' {@code snapshot_rows_estimate}) and the
+     * events still between source and sink; empty for sources without a snapshot.
+     */
+    static String snapshotProgress(Map<String, Long> source, long behind) {
+        Long estimate = source.get("snapshot_rows_estimate");
+        String lag = String.format("; %,d behind", Math.max(0, behind));
+        if (estimate == null) {
+            return lag;
+        }
+        long rows = source.getOrDefault("snapshot_rows", 0L);
+        return String.format("; snapshot: %,d of ~%,d rows (%d%%), %,d table(s) done%s", rows, estimate,
+                estimate <= 0 ? 100 : Math.min(100, rows * 100 / estimate),
+                source.getOrDefault("snapshot_tables_done", 0L), lag);
     }
 
     /** The job ran and failed (exit code 1, not a usage error). */
