@@ -110,6 +110,11 @@ import org.slf4j.LoggerFactory;
 public final class StoreBackedHStreamServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreBackedHStreamServer.class);
     static final String META_NAMESPACE = "hstream-api";
+    /**
+     * Where our client keeps key/value namespaces other than the task's own (which the runtime keeps), e.g. the
+     * schema registry: an internal stream, which the runtime hides from its stream listings.
+     */
+    public static final String CLIENT_KV_STREAM = "hstream_io_kv";
     private static final String SUB_PREFIX = "subscription/";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,254}");
 

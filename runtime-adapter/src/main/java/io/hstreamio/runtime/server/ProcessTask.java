@@ -190,6 +190,13 @@ final class ProcessTask implements SupervisedTask {
                 }
                 answer(id, Catalog.JSON.nullNode());
             }
+            case "KvScan" -> {
+                // Our extension (ChannelKeyValueStore.scan): the task's keys under a prefix, values as KvGet gives them.
+                ObjectNode found = Catalog.JSON.createObjectNode();
+                state.scan(body.path("prefix").asText()).forEach((k, v) -> found.put(k,
+                        new String(v, StandardCharsets.UTF_8)));
+                answer(id, found);
+            }
             case "Report" -> {
                 records.addAndGet(body.path("deliveredRecords").asLong());
                 bytes.addAndGet(body.path("deliveredBytes").asLong());
