@@ -65,6 +65,7 @@ final class ServedSubscription {
     }
 
     private final Subscription meta;
+    private final ShardMap shards;
     private final StreamSubscription sub;
     private final Clock clock;
     private final Owner owner;
@@ -86,8 +87,9 @@ final class ServedSubscription {
         void retire(ServedSubscription s);
     }
 
-    ServedSubscription(Subscription meta, StreamSubscription sub, Clock clock, Owner owner) {
+    ServedSubscription(Subscription meta, ShardMap shards, StreamSubscription sub, Clock clock, Owner owner) {
         this.meta = meta;
+        this.shards = shards;
         this.sub = sub;
         this.clock = clock;
         this.owner = owner;
@@ -108,9 +110,13 @@ final class ServedSubscription {
         return meta.getSubscriptionId();
     }
 
-    /** The durable checkpoint per shard as of the last ack this session applied. */
+    /** The durable checkpoint per store shard (store ids) as of the last ack this session applied. */
     Map<Long, RecordId> checkpoint() {
         return checkpoint;
+    }
+
+    ShardMap shards() {
+        return shards;
     }
 
     /** Must be called with the server's lock held, on a session that is not retired. */
@@ -126,7 +132,16 @@ final class ServedSubscription {
         events.add(new Leave(c));
     }
 
-    void ack(List<RecordId> ids) {
+    /** Acks with served ids; ids of no shard of the stream are ignored, as HStreamDB ignores unknown acks. */
+    void ack(List<RecordId> servedIds) {
+        List<RecordId> ids = new ArrayList<>(servedIds.size());
+        for (RecordId id : servedIds) {
+            try {
+                ids.add(shards.store(id, meta.getStreamName()));
+            } catch (StatusRuntimeException notOurs) {
+                // skipped
+            }
+        }
         events.add(new Acks(ids));
     }
 
@@ -137,6 +152,7 @@ final class ServedSubscription {
 
     private void loop() {
         StatusRuntimeException failure = null;
+        LOG.debug("Subscription {}: session starts at checkpoint {}", id(), checkpoint);
         try {
             while (true) {
                 Object first = events.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -175,8 +191,10 @@ final class ServedSubscription {
                     outstanding.values().forEach(o -> o.deadline = 0);
                 }
                 redeliverDue();
+                // Bounded by maxUnackedRecords, not by the consumers' flow control: what a slow consumer cannot take
+                // yet waits in gRPC's buffer, at most maxUnackedRecords records.
                 int room = meta.getMaxUnackedRecords() - outstanding.size();
-                if (room > 0 && consumers.stream().anyMatch(c -> c.out().isReady())) {
+                if (room > 0) {
                     deliver(sub.poll(Math.min(room, MAX_POLL), IDLE_WAIT_MS));
                 }
             }
@@ -198,6 +216,8 @@ final class ServedSubscription {
                     }
                 }
             }
+            LOG.debug("Subscription {}: session ends at checkpoint {}, {} outstanding{}", id(), checkpoint,
+                    outstanding.size(), failure == null ? "" : ": " + failure.getStatus().getDescription());
             try {
                 sub.close();
             } catch (RuntimeException e) {
@@ -277,7 +297,7 @@ final class ServedSubscription {
     private void flush(Map<Consumer, List<ReceivedRecord>> run) {
         run.forEach((c, rs) -> {
             try {
-                c.out().onNext(StreamingFetchResponse.newBuilder().setReceivedRecords(batchOf(rs, clock.instant()))
+                c.out().onNext(StreamingFetchResponse.newBuilder().setReceivedRecords(batchOf(rs, shards, clock.instant()))
                         .build());
             } catch (RuntimeException callEnded) {
                 // Its Leave is on the way; the records are redelivered to the others then.
@@ -291,14 +311,15 @@ final class ServedSubscription {
      * batchIndex (clients pick records by it). Indexes not delivered are empty placeholders: the store reads records,
      * not whole batches, and a redelivery or a checkpoint inside a batch names only some of them.
      */
-    static io.hstreamio.runtime.hstream.proto.ReceivedRecord batchOf(List<ReceivedRecord> rs, Instant now) {
+    static io.hstreamio.runtime.hstream.proto.ReceivedRecord batchOf(List<ReceivedRecord> rs, ShardMap shards,
+            Instant now) {
         int size = rs.get(rs.size() - 1).id().batchIndex() + 1;
         Map<Integer, HStreamRecord> at = new HashMap<>();
         io.hstreamio.runtime.hstream.proto.ReceivedRecord.Builder b =
                 io.hstreamio.runtime.hstream.proto.ReceivedRecord.newBuilder();
         for (ReceivedRecord r : rs) {
             at.put(r.id().batchIndex(), RecordCodec.toWire(r.record()));
-            b.addRecordIds(RecordCodec.toWire(r.id()));
+            b.addRecordIds(RecordCodec.toWire(shards.served(r.id())));
             size = Math.max(size, r.id().batchIndex() + 1);
         }
         BatchHStreamRecords.Builder records = BatchHStreamRecords.newBuilder();

@@ -68,6 +68,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,6 +118,10 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
     public static final String CLIENT_KV_STREAM = "hstream_io_kv";
     private static final String SUB_PREFIX = "subscription/";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,254}");
+    private static final String BASE_PREFIX = "shard-base/";
+    private static final String NEXT_BASE = "shard-base-next";
+    /** Served shard ids of one stream are base .. base + shards - 1; bases are this far apart at least. */
+    private static final long SHARD_STRIDE = 1024;
 
     private final StreamStore store;
     private final KeyValueStore meta;
@@ -126,6 +131,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
     private final Server server;
     private final ServerNode self;
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
+    private final Map<String, Long> bases = new ConcurrentHashMap<>();
     /** Guards subscription settings, {@link #sessions} and {@link #retired}. */
     private final Object subLock = new Object();
     private final Map<String, ServedSubscription> sessions = new HashMap<>();
@@ -134,11 +140,13 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
 
     private static final class Reader {
         final String stream;
+        final ShardMap shards;
         final ShardReader reader;
         final int timeoutMillis;
 
-        Reader(String stream, ShardReader reader, int timeoutMillis) {
+        Reader(String stream, ShardMap shards, ShardReader reader, int timeoutMillis) {
             this.stream = stream;
+            this.shards = shards;
             this.reader = reader;
             this.timeoutMillis = timeoutMillis;
         }
@@ -225,13 +233,40 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
                 + " not found"));
     }
 
-    private static ShardInfo shard(StreamInfo s, long shardId) {
+    private static ShardInfo shard(StreamInfo s, long storeShard) {
         for (ShardInfo sh : s.shards()) {
-            if (sh.shardId() == shardId) {
+            if (sh.shardId() == storeShard) {
                 return sh;
             }
         }
-        throw error(Status.Code.NOT_FOUND, 210, "shard " + shardId + " not in stream " + s.name());
+        throw error(Status.Code.NOT_FOUND, 210, "shard " + storeShard + " not in stream " + s.name());
+    }
+
+    /**
+     * The stream's served shard ids ({@link ShardMap}): a base allocated once per stream (name and creation time, so a
+     * stream created again gets new ids, as in HStreamDB) and kept in the store, so ids in clients' hands stay valid
+     * across restarts.
+     */
+    private ShardMap shardMap(StreamInfo s) {
+        String key = BASE_PREFIX + s.name() + "/" + s.creationTime();
+        Long base = bases.get(key);
+        if (base == null) {
+            synchronized (bases) {
+                base = meta.get(key).map(StoreBackedHStreamServer::parseLong).orElse(null);
+                if (base == null) {
+                    base = meta.get(NEXT_BASE).map(StoreBackedHStreamServer::parseLong).orElse(SHARD_STRIDE);
+                    meta.put(NEXT_BASE, Long.toString(base + Math.max(SHARD_STRIDE, s.shardCount()))
+                            .getBytes(StandardCharsets.UTF_8));
+                    meta.put(key, Long.toString(base).getBytes(StandardCharsets.UTF_8));
+                }
+                bases.put(key, base);
+            }
+        }
+        return new ShardMap(base, s);
+    }
+
+    private static long parseLong(byte[] b) {
+        return Long.parseLong(new String(b, StandardCharsets.UTF_8));
     }
 
     private static Timestamp ts(Instant i) {
@@ -239,6 +274,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
     }
 
     private static Stream proto(StreamInfo s) {
+        // shardCount only: no shard id travels in Stream.
         return Stream.newBuilder().setStreamName(s.name()).setReplicationFactor(1).setShardCount(s.shardCount())
                 .setCreationTime(ts(s.creationTime())).build();
     }
@@ -404,8 +440,9 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
             unary(out, () -> {
                 ListShardsResponse.Builder b = ListShardsResponse.newBuilder();
                 StreamInfo s = stream(req.getStreamName());
+                ShardMap map = shardMap(s);
                 for (ShardInfo sh : s.shards()) {
-                    b.addShards(Shard.newBuilder().setStreamName(s.name()).setShardId(sh.shardId())
+                    b.addShards(Shard.newBuilder().setStreamName(s.name()).setShardId(map.served(sh.shardId()))
                             .setStartHashRangeKey(sh.startHashKey().toString())
                             .setEndHashRangeKey(sh.endHashKey().toString()).setEpoch(0).setIsActive(true));
                 }
@@ -422,8 +459,11 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
         @Override
         public void append(AppendRequest req, StreamObserver<AppendResponse> out) {
             List<StreamRecord> records;
+            ShardMap map;
             try {
-                ShardInfo sh = shard(stream(req.getStreamName()), req.getShardId());
+                StreamInfo s = stream(req.getStreamName());
+                map = shardMap(s);
+                ShardInfo sh = shard(s, map.store(req.getShardId(), s.name()));
                 records = decode(req, sh);
             } catch (RuntimeException e) {
                 out.onError(storeError(e));
@@ -438,7 +478,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
                 }
                 AppendResponse.Builder b = AppendResponse.newBuilder().setStreamName(req.getStreamName())
                         .setShardId(req.getShardId());
-                ids.forEach(id -> b.addRecordIds(RecordCodec.toWire(id)));
+                ids.forEach(id -> b.addRecordIds(RecordCodec.toWire(map.served(id))));
                 out.onNext(b.build());
                 out.onCompleted();
             });
@@ -461,7 +501,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
                 if (h.compareTo(sh.startHashKey()) < 0 || h.compareTo(sh.endHashKey()) > 0) {
                     // The store routes by key: a record of another shard would land there, not here.
                     throw error(Status.Code.INVALID_ARGUMENT, 0, "key '" + key + "' does not hash into shard "
-                            + sh.shardId() + " of stream " + req.getStreamName());
+                            + req.getShardId() + " of stream " + req.getStreamName());
                 }
                 if (r.getHeader().getFlag() == HStreamRecordHeader.Flag.JSON) {
                     try {
@@ -479,6 +519,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
         public void trimShards(TrimShardsRequest req, StreamObserver<TrimShardsResponse> out) {
             unary(out, () -> {
                 StreamInfo s = stream(req.getStreamName());
+                ShardMap map = shardMap(s);
                 TrimShardsResponse.Builder b = TrimShardsResponse.newBuilder();
                 for (String text : req.getRecordIdsList()) {
                     RecordId at;
@@ -487,8 +528,8 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         throw error(Status.Code.INVALID_ARGUMENT, 0, "bad record id " + text);
                     }
-                    shard(s, at.shardId());
-                    store.trim(s.name(), at.shardId(), at);
+                    RecordId storeAt = map.store(at, s.name());
+                    store.trim(s.name(), storeAt.shardId(), storeAt);
                     b.putTrimPoints(at.shardId(), text);
                 }
                 return b.build();
@@ -502,19 +543,20 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
             unary(out, () -> {
                 validName("reader", req.getReaderId());
                 StreamInfo s = stream(req.getStreamName());
-                shard(s, req.getShardId());
+                ShardMap map = shardMap(s);
+                long shard = map.store(req.getShardId(), s.name());
                 ShardOffset off = req.getShardOffset();
                 RecordId startAfter;
                 if (off.hasRecordOffset()) {
                     RecordId from = recordId(off.getRecordOffset());
                     // Inclusive offset; the store reads after an id, and index -1 sorts before the batch's first.
-                    startAfter = new RecordId(req.getShardId(), from.batchId(), from.batchIndex() - 1);
+                    startAfter = new RecordId(shard, from.batchId(), from.batchIndex() - 1);
                 } else if (off.getSpecialOffset() == SpecialOffset.LATEST) {
-                    startAfter = lastOf(s.name(), req.getShardId());
+                    startAfter = lastOf(s.name(), shard);
                 } else {
                     startAfter = null;
                 }
-                Reader r = new Reader(s.name(), store.openShardReader(s.name(), req.getShardId(), startAfter),
+                Reader r = new Reader(s.name(), map, store.openShardReader(s.name(), shard, startAfter),
                         req.getTimeout());
                 Reader old = readers.put(req.getReaderId(), r);
                 if (old != null) {
@@ -571,7 +613,7 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
                 int from = 0;
                 for (int i = 1; i <= got.size(); i++) {
                     if (i == got.size() || got.get(i).id().batchId() != got.get(from).id().batchId()) {
-                        b.addReceivedRecords(ServedSubscription.batchOf(got.subList(from, i), now));
+                        b.addReceivedRecords(ServedSubscription.batchOf(got.subList(from, i), r.shards, now));
                         from = i;
                     }
                 }
@@ -629,19 +671,23 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
             unary(out, () -> {
                 Map<Long, RecordId> checkpoint;
                 Subscription sub;
+                ShardMap map;
                 synchronized (subLock) {
                     sub = requireSubscription(req.getId());
                     ServedSubscription live = sessions.get(req.getId());
                     if (live != null) {
                         checkpoint = live.checkpoint();
+                        map = live.shards();
                     } else {
+                        map = shardMap(stream(sub.getStreamName()));
                         try (StreamSubscription s = openInStore(sub)) {
                             checkpoint = s.committed();
                         }
                     }
                 }
                 GetSubscriptionResponse.Builder b = GetSubscriptionResponse.newBuilder().setSubscription(sub);
-                checkpoint.forEach((shard, id) -> b.addOffsets(SubscriptionOffset.newBuilder().setShardId(shard)
+                checkpoint.forEach((shard, id) -> b.addOffsets(SubscriptionOffset.newBuilder()
+                        .setShardId(map.served(shard))
                         .setBatchId(id.batchId()).setBatchIndex(id.batchIndex())));
                 return b.build();
             });
@@ -750,7 +796,8 @@ public final class StoreBackedHStreamServer implements AutoCloseable {
             Subscription sub = requireSubscription(id);
             ServedSubscription live = sessions.get(id);
             if (live == null) {
-                live = new ServedSubscription(sub, openInStore(sub), clock, owner);
+                live = new ServedSubscription(sub, shardMap(stream(sub.getStreamName())), openInStore(sub), clock,
+                        owner);
                 sessions.put(id, live);
                 live.join(c);
                 live.start();

@@ -70,23 +70,24 @@ class StoreBackedHStreamServerTest {
         embedded.createStream("s", 1);
         StreamStore reader = client("");
         StreamStore writer = client("");
-        List<RecordId> want = new ArrayList<>();
+        List<RecordId> direct;
         try (StreamSubscription sub = reader.subscribe("s", "sink-1", StartPosition.EARLIEST)) {
             assertThat(sub.poll(10, 300)).isEmpty();
-            List<RecordId> viaApi = writer.append("s", records("a", 50)).get();
-            List<RecordId> direct = embedded.append("s", records("b", 50)).get();
-            want.addAll(viaApi);
-            want.addAll(direct);
+            writer.append("s", records("a", 50)).get();
+            direct = embedded.append("s", records("b", 50)).get();
+            List<String> want = new ArrayList<>();
+            records("a", 50).forEach(r -> want.add(r.partitionKey()));
+            records("b", 50).forEach(r -> want.add(r.partitionKey()));
             List<ReceivedRecord> got = pollUntil(sub, 100);
-            assertThat(got).extracting(ReceivedRecord::id).containsExactlyElementsOf(want);
-            sub.ack(want);
+            assertThat(got).extracting(r -> r.record().partitionKey()).containsExactlyElementsOf(want);
+            sub.ack(got.stream().map(ReceivedRecord::id).toList());
         }
-        // The API's subscription "s.sink-1" is the store's "sink-1": the runtime sees the same checkpoint.
+        // The API's subscription "s.sink-1" is the store's "sink-1": the runtime sees the same checkpoint
         // (once the server closed it after the client left).
         StreamSubscription same = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> embedded.subscribe("s", "sink-1", StartPosition.EARLIEST), s -> true);
         try (same) {
-            assertThat(same.committed()).containsEntry(0L, want.get(want.size() - 1));
+            assertThat(same.committed()).containsEntry(0L, direct.get(direct.size() - 1));
             assertThat(same.poll(10, 300)).isEmpty();
         }
     }
@@ -101,5 +102,33 @@ class StoreBackedHStreamServerTest {
         assertThat(sink.keyValueStore("schemas").get("schema/1")).get()
                 .extracting(b -> new String(b, StandardCharsets.UTF_8)).isEqualTo("t(a int)");
         assertThat(sink.keyValueStore("schemas").scan("schema/")).containsOnlyKeys("schema/1");
+    }
+
+    @Test
+    void shardIdsAreUniqueAcrossStreamsAsClientsExpect() throws Exception {
+        // The store numbers each stream's shards from 0; our client keys its appenders by shard id.
+        embedded.createStream("one", 1);
+        embedded.createStream("two", 2);
+        StreamStore c = client("");
+        List<Long> ids = new ArrayList<>();
+        c.findStream("one").orElseThrow().shards().forEach(s -> ids.add(s.shardId()));
+        c.findStream("two").orElseThrow().shards().forEach(s -> ids.add(s.shardId()));
+        assertThat(ids).doesNotHaveDuplicates();
+
+        var a = c.append("one", records("a", 20));
+        var b = c.append("two", records("b", 20));
+        a.get();
+        b.get();
+        try (var r = embedded.openShardReader("one", 0, null)) {
+            assertThat(r.read(100, 1000)).extracting(x -> x.record().partitionKey())
+                    .containsExactlyElementsOf(records("a", 20).stream().map(StreamRecord::partitionKey).toList());
+        }
+        try (StreamSubscription sub = c.subscribe("two", "s", StartPosition.EARLIEST)) {
+            List<ReceivedRecord> got = pollUntil(sub, 20);
+            assertThat(got).extracting(x -> x.record().partitionKey())
+                    .containsExactlyInAnyOrderElementsOf(records("b", 20).stream().map(StreamRecord::partitionKey)
+                            .toList());
+            assertThat(got).allSatisfy(x -> assertThat(ids.subList(1, 3)).contains(x.id().shardId()));
+        }
     }
 }

@@ -33,7 +33,7 @@ class ProcessTasksIT {
     @RegisterExtension
     static final TestDatabases DBS = new TestDatabases();
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofMillis(200),
             Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(10));
 
@@ -52,10 +52,9 @@ class ProcessTasksIT {
         if (Files.isDirectory(tasks)) {
             try (Stream<Path> logs = Files.walk(tasks)) {
                 for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
-                    List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.startsWith("\tat ")).toList();
-                    lines.subList(Math.max(0, lines.size() - 25), lines.size())
-                            .forEach(l -> System.out.println(log.getParent().getFileName() + "/" + log.getFileName()
-                                    + ": " + l));
+                    Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                            || l.startsWith("Caused by")).limit(40).forEach(l -> System.out.println(
+                                    log.getParent().getFileName() + "/" + log.getFileName() + ": " + l));
                 }
             }
         }
