@@ -3,6 +3,7 @@ package io.hstreamio.runtime.cli;
 import io.hstreamio.runtime.server.Images;
 import io.hstreamio.runtime.server.RuntimeServer;
 import io.hstreamio.runtime.server.SupervisorSettings;
+import io.hstreamio.runtime.server.TaskMode;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,9 +27,12 @@ import picocli.CommandLine.Spec;
                 + "HTTP (POST /sql; see `hstream-io sql`), REST (GET /connectors, /connectors/{name}, /streams, "
                 + "/health), Prometheus metrics (GET /metrics), a web view (GET /), and supervised tasks: a failed task restarts with capped backoff and resumes from its "
                 + "offsets; on start, every connector that is not paused is recovered.",
-                "By default tasks run IN THIS PROCESS, through the same task code as `hstream-io connector … run`: "
-                        + "a child process cannot open the embedded store this server holds, and serving it to "
-                        + "children over the HStreamDB API is not built yet.",
+                "Tasks of our connectors run as CHILD PROCESSES by default (--tasks process): each is "
+                        + "`hstream-io connector KIND NAME run` on this java and class path, reaching the embedded "
+                        + "store through the HStreamDB gRPC API this server serves on 127.0.0.1 (a free port), its "
+                        + "offsets kept by this server (KvGet/KvSet); a task that crashes or is killed is restarted "
+                        + "and resumes, and cannot take the server down. --tasks in-process runs them in this process "
+                        + "instead (less memory, no isolation).",
                 "With --image KIND/NAME=COMMAND a connector runs as a CHILD PROCESS speaking the HStream IO "
                         + "protocol, its streams in the HStreamDB given by --task-service-url: our own image "
                         + "(--image 'source/mysql=bin/hstream-io connector source mysql') or a stock one "
@@ -61,6 +65,10 @@ final class ServerCommand implements Callable<Integer> {
                     + "followed by `run --config FILE`. Repeatable.")
     Map<String, String> images = new LinkedHashMap<>();
 
+    @Option(names = "--tasks", paramLabel = "process|in-process", defaultValue = "process",
+            description = "Where our connectors' tasks run (default: ${DEFAULT-VALUE}).")
+    String tasks;
+
     @Option(names = "--task-service-url", paramLabel = "URL",
             description = "The serviceUrl written into image tasks' config.json (e.g. hstream://host:6570).")
     String taskServiceUrl;
@@ -87,9 +95,16 @@ final class ServerCommand implements Callable<Integer> {
             }
             commands.put(key, List.of(command.strip().split("\\s+")));
         });
+        TaskMode mode = switch (tasks) {
+            case "process" -> TaskMode.childProcesses(HStreamIoCli.class.getName(),
+                    dataDir.resolve("tasks").resolve("task-jvm.args"));
+            case "in-process" -> TaskMode.inProcess();
+            default -> throw new IllegalArgumentException("--tasks " + tasks + ": write --tasks process or "
+                    + "--tasks in-process");
+        };
         RuntimeServer server = RuntimeServer.start(dataDir, address, token, Clock.systemUTC(),
                 SupervisorSettings.DEFAULTS, new Images(commands, dataDir.resolve("tasks"),
-                        Optional.ofNullable(taskServiceUrl), Images.DEFAULT_REPORT_TIMEOUT));
+                        Optional.ofNullable(taskServiceUrl), Images.DEFAULT_REPORT_TIMEOUT), mode);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -76,7 +76,7 @@ public final class HStreamDbOptions {
             .defaultValue(Duration.ZERO).build();
     static final OptionDef<String> KV_STREAM = OptionDef.string("kv.stream")
             .doc("Stream that keeps the per-task key/value state when no IO runtime keeps it.")
-            .defaultValue("hstream_io_kv")
+            .defaultValue(StoreBackedHStreamServer.CLIENT_KV_STREAM)
             .validator(Validators.pattern("[A-Za-z][A-Za-z0-9_.-]{0,254}", "a valid HStreamDB stream name")).build();
     static final OptionDef<Duration> CLOSE_TIMEOUT = OptionDef.duration("close.timeout")
             .doc("How long close() waits for appends in flight.").defaultValue(Duration.ofSeconds(10)).build();

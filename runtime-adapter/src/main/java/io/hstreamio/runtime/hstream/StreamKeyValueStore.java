@@ -25,9 +25,12 @@ import java.util.concurrent.CompletionException;
  * record whose partition key is the namespace, with attributes {@code kv.op} ({@code put}/{@code delete}) and
  * {@code kv.key}, the value as payload. Opening a namespace appends a {@code sync} marker and replays the log up to
  * it, so it sees every write acknowledged before; the last write per key wins. A write is durable when the call
- * returns (its append was acknowledged). One writer per namespace at a time (one task owns its state); writes by
- * another process after the open are not seen. The log is never compacted: it grows by one record per write, which
- * suits offsets and checkpoints written every few seconds but not bulk data.
+ * returns (its append was acknowledged). A get of a key this store does not hold, and a scan, first catch up with the
+ * log the same way (a sync marker, then the records after the last one read), so writes by other processes are seen
+ * (a sink finds the schema a source registered after the sink opened the namespace); keys this store holds are not
+ * re-read, so a namespace whose existing keys others change still needs one writer at a time (one task owns its
+ * state). The log is never compacted: it grows by one record per write, which suits offsets, checkpoints and
+ * schemas but not bulk data.
  *
  * <p>Thread-safe.
  */
@@ -40,21 +43,26 @@ final class StreamKeyValueStore implements KeyValueStore {
     private final String namespace;
     // @GuardedBy("this")
     private final TreeMap<String, byte[]> entries = new TreeMap<>();
+    /** The last record of the log applied; the next catch-up reads after it. @GuardedBy("this") */
+    private RecordId applied;
 
     StreamKeyValueStore(StreamStore store, String stream, String namespace) {
         this.store = store;
         this.stream = stream;
         this.namespace = namespace;
-        replay();
+        StreamInfo info = store.findStream(stream).orElseGet(() -> store.createStream(stream, 1));
+        synchronized (this) {
+            catchUp(info);
+        }
     }
 
-    private void replay() {
-        StreamInfo info = store.findStream(stream).orElseGet(() -> store.createStream(stream, 1));
+    /** Applies the log up to a sync marker appended now: every write acknowledged before is then seen. */
+    private void catchUp(StreamInfo info) {
         RecordId marker = write("sync", "", new byte[0]);
         ShardInfo shard = info.shards().stream().filter(s -> s.shardId() == marker.shardId()).findFirst()
                 .orElseThrow(() -> new StoreException("key/value stream '" + stream + "' has no shard "
                         + marker.shardId() + "; delete the stream and let it be created again"));
-        try (ShardReader reader = store.openShardReader(stream, shard.shardId(), null)) {
+        try (ShardReader reader = store.openShardReader(stream, shard.shardId(), applied)) {
             while (true) {
                 List<ReceivedRecord> got = reader.read(1000, 10_000);
                 if (got.isEmpty()) {
@@ -62,6 +70,7 @@ final class StreamKeyValueStore implements KeyValueStore {
                             + marker + " of namespace '" + namespace + "'; check that it is not being trimmed");
                 }
                 for (ReceivedRecord r : got) {
+                    applied = r.id();
                     if (r.id().equals(marker)) {
                         return;
                     }
@@ -72,6 +81,11 @@ final class StreamKeyValueStore implements KeyValueStore {
             Thread.currentThread().interrupt();
             throw new StoreException("loading key/value namespace '" + namespace + "' interrupted", e);
         }
+    }
+
+    private StreamInfo info() {
+        return store.findStream(stream).orElseThrow(() -> new StoreException("key/value stream '" + stream
+                + "' was deleted while namespace '" + namespace + "' was open; restart the task"));
     }
 
     private void apply(StreamRecord r) {
@@ -101,6 +115,10 @@ final class StreamKeyValueStore implements KeyValueStore {
     @Override
     public synchronized Optional<byte[]> get(String key) {
         byte[] v = entries.get(key);
+        if (v == null) {
+            catchUp(info());
+            v = entries.get(key);
+        }
         return v == null ? Optional.empty() : Optional.of(v.clone());
     }
 
@@ -118,6 +136,7 @@ final class StreamKeyValueStore implements KeyValueStore {
 
     @Override
     public synchronized SortedMap<String, byte[]> scan(String prefix) {
+        catchUp(info());
         SortedMap<String, byte[]> out = new TreeMap<>();
         entries.tailMap(prefix, true).forEach((k, v) -> {
             if (k.startsWith(prefix)) {

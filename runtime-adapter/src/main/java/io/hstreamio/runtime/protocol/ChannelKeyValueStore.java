@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Values travel as JSON strings, as the stock toolkit keeps them: UTF-8 text as it is, other bytes as
  * {@value #BINARY_PREFIX} + base64 (the prefix starts with NUL, which no text value we write starts with). A delete is
- * a {@code KvSet} with a null value. {@link #scan} has no protocol message and is refused.
+ * a {@code KvSet} with a null value. {@link #scan} has no stock protocol message: it sends {@code KvScan}
+ * ({@code {"prefix":P}}, answered with an object of key → value), an extension our runtime answers; a stock runtime
+ * does not, and the scan fails naming that.
  */
 public final class ChannelKeyValueStore implements KeyValueStore {
     static final String BINARY_PREFIX = "\u0000b64:";
@@ -65,8 +68,26 @@ public final class ChannelKeyValueStore implements KeyValueStore {
 
     @Override
     public SortedMap<String, byte[]> scan(String prefix) {
-        throw new UnsupportedOperationException("scan('" + prefix + "') of a task's state: the HStream IO protocol "
-                + "has only KvGet and KvSet; keep an index key instead");
+        ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("prefix", prefix);
+        JsonNode answer;
+        try {
+            answer = channel.request("KvScan", body, ProtocolChannel.REQUEST_TIMEOUT);
+        } catch (ProtocolException e) {
+            throw new UnsupportedOperationException("scan('" + prefix + "') of a task's state: the runtime did not "
+                    + "answer KvScan (" + e.getMessage() + "); KvScan is an HStream IO for Java extension of the "
+                    + "protocol, so run this connector under `hstream-io server`", e);
+        }
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        if (answer != null && answer.isObject()) {
+            answer.fields().forEachRemaining(e -> {
+                if (e.getKey().startsWith(prefix) && !e.getValue().isNull()) {
+                    byte[] v = decode(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+                    out.put(e.getKey(), v);
+                    cache.put(e.getKey(), Optional.of(v.clone()));
+                }
+            });
+        }
+        return out;
     }
 
     static String encode(byte[] value) {

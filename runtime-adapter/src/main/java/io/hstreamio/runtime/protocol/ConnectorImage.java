@@ -34,6 +34,8 @@ public final class ConnectorImage {
     static final Duration FINAL_REPORT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorImage.class);
+    /** Starts the one stderr line that says why a task failed, for the runtime to show as its error. */
+    public static final String FAILURE_PREFIX = "hstream-io task failed: ";
 
     private final Connectors connectors;
     private final ConnectorKind kind;
@@ -134,6 +136,12 @@ public final class ConnectorImage {
             TaskState end = t.state();
             log.info("Connector {} {} task {} ended {}{}", kind.label(), target, taskId, end,
                     t.failure().map(f -> ": " + f.getMessage()).orElse(""));
+            if (fatal.get() != null || end == TaskState.FAILED) {
+                // The protocol carries no error: a runtime that starts us (ProcessTask) reads this line of stderr.
+                System.err.println(FAILURE_PREFIX + (fatal.get() != null ? fatal.get()
+                        : t.failure().map(f -> String.valueOf(f.getMessage())).orElse("the task failed")));
+                System.err.flush();
+            }
             return fatal.get() != null || end == TaskState.FAILED ? 1 : 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

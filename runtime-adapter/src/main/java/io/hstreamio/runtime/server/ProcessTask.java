@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hstreamio.core.store.KeyValueStore;
 import io.hstreamio.core.task.TaskState;
+import io.hstreamio.runtime.protocol.ConnectorImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,6 +55,7 @@ final class ProcessTask implements SupervisedTask {
     private volatile String killedBecause;
     private volatile long stopRequestedAt = -1;
     private volatile long lastReportAt;
+    private long stderrStart;
 
     ProcessTask(ConnectorRecord connector, List<String> command, Images images, KeyValueStore state, Clock clock,
             Duration stopGrace) {
@@ -79,6 +81,8 @@ final class ProcessTask implements SupervisedTask {
             List<String> cmd = new ArrayList<>(command);
             cmd.addAll(List.of("run", "--config", config.toString()));
             lastReportAt = clock.millis();
+            Path stderr = taskDir.resolve("stderr.log");
+            stderrStart = Files.exists(stderr) ? Files.size(stderr) : 0;
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(taskDir.resolve("stderr.log").toFile()))
                     .start();
@@ -119,11 +123,31 @@ final class ProcessTask implements SupervisedTask {
         } else if (exit == 0) {
             taskState = TaskState.COMPLETED;
         } else {
-            failure = new IllegalStateException("the task process exited with code " + exit + "; see "
-                    + taskDir.resolve("stderr.log") + " and the image's app.log");
+            failure = new IllegalStateException(failureLine(taskDir.resolve("stderr.log")).orElse(
+                    "the task process exited with code " + exit + "; see " + taskDir.resolve("stderr.log")
+                            + " and the image's app.log"));
             taskState = TaskState.FAILED;
         }
         log.info("{}: image process ended with code {}: {}", connector, exit, taskState);
+    }
+
+    /** The reason our image wrote to stderr in this run ({@link ConnectorImage#FAILURE_PREFIX}), if it wrote one. */
+    private Optional<String> failureLine(Path stderr) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(stderr.toFile(), "r")) {
+            long from = Math.max(stderrStart, f.length() - (1 << 20));
+            byte[] tail = new byte[(int) Math.max(0, f.length() - from)];
+            f.seek(from);
+            f.readFully(tail);
+            String found = null;
+            for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(ConnectorImage.FAILURE_PREFIX)) {
+                    found = line.substring(ConnectorImage.FAILURE_PREFIX.length()).strip();
+                }
+            }
+            return Optional.ofNullable(found);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private void watch() {
@@ -189,6 +213,13 @@ final class ProcessTask implements SupervisedTask {
                             .getBytes(StandardCharsets.UTF_8));
                 }
                 answer(id, Catalog.JSON.nullNode());
+            }
+            case "KvScan" -> {
+                // Our extension (ChannelKeyValueStore.scan): the task's keys under a prefix, values as KvGet gives them.
+                ObjectNode found = Catalog.JSON.createObjectNode();
+                state.scan(body.path("prefix").asText()).forEach((k, v) -> found.put(k,
+                        new String(v, StandardCharsets.UTF_8)));
+                answer(id, found);
             }
             case "Report" -> {
                 records.addAndGet(body.path("deliveredRecords").asLong());

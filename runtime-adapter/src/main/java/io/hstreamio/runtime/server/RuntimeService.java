@@ -8,6 +8,7 @@ import io.hstreamio.core.store.StreamInfo;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.task.ToolkitOptions;
+import io.hstreamio.runtime.hstream.StoreBackedHStreamServer;
 import io.hstreamio.runtime.protocol.ConnectorKind;
 import io.hstreamio.runtime.protocol.ConnectorTask;
 import io.hstreamio.runtime.sql.SqlParser;
@@ -28,10 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The IO runtime: executes SQL against the durable {@link Catalog} and the store's streams, and keeps one
- * {@link TaskSupervisor} per connector that is neither paused nor dropped. Our connectors' tasks run in this process,
- * through the same {@link ConnectorTask} a connector image runs (a child process cannot open the embedded store, which
- * this process holds; see {@code server --help}); connectors named in {@link Images} run as child processes speaking
- * the HStream IO protocol ({@link ProcessTask}).
+ * {@link TaskSupervisor} per connector that is neither paused nor dropped. Our connectors' tasks run as the
+ * {@link TaskMode} says: each in a child process ({@code hstream-io connector KIND NAME run}, a {@link ProcessTask}
+ * that reaches the store through the HStreamDB API the runtime serves, its key/value state answered from the store
+ * here), or in this process through the same {@link ConnectorTask} ({@link InProcessTask}). Connectors named in
+ * {@link Images} run as child processes of the image's command.
  *
  * <p>Statements run one at a time ({@link #execute} is synchronized). Views may be read from any thread. Owns one
  * scheduled thread, {@code hstream-io-status}, which persists every task's status each {@code statusEvery}.
@@ -44,6 +46,8 @@ public final class RuntimeService implements AutoCloseable {
     private final Clock clock;
     private final SupervisorSettings settings;
     private final Images images;
+    /** Our connectors' tasks as child processes (reaching the store through the runtime's API); empty: in-process. */
+    private final Optional<OwnImages> own;
     private final Catalog catalog;
     private final SqlParser parser;
     private final Map<String, TaskSupervisor> running = new ConcurrentHashMap<>();
@@ -56,8 +60,31 @@ public final class RuntimeService implements AutoCloseable {
     /** @param images the connectors that run as child processes (images); all others run in this process */
     public RuntimeService(StreamStore store, Connectors connectors, Clock clock, SupervisorSettings settings,
             Images images) {
+        this(store, connectors, clock, settings, images, TaskMode.inProcess(), Optional.empty());
+    }
+
+    /**
+     * How our own connectors run: the command that starts {@code connector KIND NAME} and the serviceUrl at which
+     * their child processes reach {@code store}; their task directories go under {@code images.tasksDir()}.
+     */
+    record OwnImages(List<String> connectorCommand, Images images) {}
+
+    /**
+     * @param mode       in-process, or child processes for our own connectors
+     * @param serviceUrl where child processes reach {@code store} ({@code hstream://…}); needed for child processes
+     */
+    public RuntimeService(StreamStore store, Connectors connectors, Clock clock, SupervisorSettings settings,
+            Images images, TaskMode mode, Optional<String> serviceUrl) {
         this.store = store;
         this.images = images;
+        if (mode.inProcessOnly()) {
+            this.own = Optional.empty();
+        } else {
+            String url = serviceUrl.orElseThrow(() -> new IllegalArgumentException("tasks as child processes need"
+                    + " the URL at which they reach the store; start the HStreamDB API server first"));
+            this.own = Optional.of(new OwnImages(mode.connectorCommand().orElseThrow(),
+                    new Images(Map.of(), images.tasksDir(), Optional.of(url), images.reportTimeout())));
+        }
         this.connectors = connectors;
         this.clock = clock;
         this.settings = settings;
@@ -325,12 +352,15 @@ public final class RuntimeService implements AutoCloseable {
         TaskSupervisor sup = running.get(c.name());
         TaskStatus s = sup != null ? sup.status()
                 : catalog.status(c.name()).orElse(TaskStatus.created(c.createdAt()));
-        return new ConnectorState(c, s, images.command(c.kind(), c.target()).isPresent());
+        return new ConnectorState(c, s, images.command(c.kind(), c.target()).isPresent() || own.isPresent());
     }
 
     public List<Map<String, Object>> streamViews() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (StreamInfo s : store.listStreams()) {
+            if (own.isPresent() && s.name().equals(StoreBackedHStreamServer.CLIENT_KV_STREAM)) {
+                continue; // the child processes' internal key/value stream, not a stream of the user's
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             m.put("shards", s.shardCount());
@@ -394,11 +424,21 @@ public final class RuntimeService implements AutoCloseable {
 
     private void startSupervisor(ConnectorRecord c) {
         TaskStatus previous = catalog.status(c.name()).orElse(TaskStatus.created(clock.instant()));
-        TaskSupervisor.TaskFactory factory = images.command(c.kind(), c.target())
-                .<TaskSupervisor.TaskFactory>map(cmd -> r -> new ProcessTask(r, cmd, images,
-                        store.keyValueStore(TaskStates.namespace(r.taskId())), clock, settings.stopGrace()))
-                .orElse(r -> new InProcessTask(ConnectorTask.create(connectors, r.kind(), r.target(), r.taskId(),
-                        r.config(), store, clock)));
+        Optional<List<String>> image = images.command(c.kind(), c.target());
+        TaskSupervisor.TaskFactory factory;
+        if (image.isPresent()) {
+            factory = r -> new ProcessTask(r, image.get(), images, store.keyValueStore(TaskStates.namespace(r.taskId())),
+                    clock, settings.stopGrace());
+        } else if (own.isPresent()) {
+            // The same task code in a child process: a crash or a SIGKILL of the task cannot take the runtime down.
+            List<String> cmd = new ArrayList<>(own.get().connectorCommand());
+            cmd.addAll(List.of(c.kind().label(), c.target()));
+            factory = r -> new ProcessTask(r, cmd, own.get().images(),
+                    store.keyValueStore(TaskStates.namespace(r.taskId())), clock, settings.stopGrace());
+        } else {
+            factory = r -> new InProcessTask(ConnectorTask.create(connectors, r.kind(), r.target(), r.taskId(),
+                    r.config(), store, clock));
+        }
         TaskSupervisor sup = new TaskSupervisor(c, previous, factory, clock, settings);
         running.put(c.name(), sup);
         sup.start();

@@ -464,9 +464,7 @@ public final class FakeHStreamCluster implements AutoCloseable {
     }
 
     static StatusRuntimeException error(Status.Code code, int hstreamCode, String message) {
-        String body = "{\"error\":" + hstreamCode + ",\"message\":\"" + message.replace("\\", "\\\\")
-                .replace("\"", "\\\"") + "\"}";
-        return Status.fromCode(code).withDescription(body).asRuntimeException();
+        return ApiErrors.error(code, hstreamCode, message); // the error body the production server sends too
     }
 
     private static RecordId id(long shard, long batch, int index) {

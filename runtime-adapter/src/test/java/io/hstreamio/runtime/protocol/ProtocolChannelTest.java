@@ -117,4 +117,19 @@ class ProtocolChannelTest {
         byte[] nulText = "\u0000x".getBytes(StandardCharsets.UTF_8);
         assertThat(ChannelKeyValueStore.decode(ChannelKeyValueStore.encode(nulText))).isEqualTo(nulText);
     }
+
+    @Test
+    void aScanIsOneKvScanRequestOurRuntimeAnswersWithTheKeysUnderThePrefix() throws Exception {
+        ChannelKeyValueStore kv = new ChannelKeyValueStore(channel);
+        CompletableFuture<java.util.SortedMap<String, byte[]>> scan = CompletableFuture.supplyAsync(
+                () -> kv.scan("handoff.done/"));
+        JsonNode req = JSON.readTree(fromTask.readLine());
+        assertThat(req.get("name").asText()).isEqualTo("KvScan");
+        assertThat(req.get("body").get("prefix").asText()).isEqualTo("handoff.done/");
+        send("{\"name\":\"ConnectorResponse\",\"id\":\"" + req.get("id").asText() + "\",\"body\":"
+                + "{\"handoff.done/b\":\"2\",\"handoff.done/a\":\"1\"}}");
+        assertThat(scan.get().keySet()).containsExactly("handoff.done/a", "handoff.done/b");
+        assertThat(new String(scan.get().get("handoff.done/b"), StandardCharsets.UTF_8)).isEqualTo("2");
+        assertThat(kv.get("handoff.done/a")).as("scanned values are cached").isPresent();
+    }
 }
