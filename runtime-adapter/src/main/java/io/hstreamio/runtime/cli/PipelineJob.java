@@ -23,6 +23,12 @@ final class PipelineJob {
 
     static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
             Map<String, ?> sinkOptions, PrintWriter out) throws Exception {
+        return run(name, store, sourceName, sourceOptions, sinkName, sinkOptions, out, new StopHandle());
+    }
+
+    /** {@link #run}, also stopped cleanly by {@code stopHandle}, as by a signal. */
+    static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
+            Map<String, ?> sinkOptions, PrintWriter out, StopHandle stopHandle) throws Exception {
         Connectors connectors = Connectors.discover();
         SourceConnector source = connectors.source(sourceName);
         SinkConnector sink = connectors.sink(sinkName);
@@ -34,6 +40,7 @@ final class PipelineJob {
             StopSignals signals = StopSignals.install(pipeline::stop, out);
             long started = System.nanoTime();
             pipeline.start();
+            stopHandle.bind(pipeline::stop);
             Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
                     (produced, consumed) -> {
                         if (produced + consumed > 0) {
