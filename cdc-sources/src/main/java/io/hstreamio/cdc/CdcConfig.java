@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param serverTimeZone   MySQL {@code serverTimeZone}: the session time zone used to read TIMESTAMP columns in the
  *                         snapshot; null for the server's
  * @param snapshotMode     Debezium snapshot mode: {@code initial} (default), {@code no_data}, {@code never} ...
+ * @param captureNewTables PostgreSQL with a table filter: publish the filter's whole schemas, so that tables created
+ *                         after start are captured too (see {@code internal.PostgresPublication})
  * @param extra            further Debezium properties, passed through unchanged (for tuning and tests)
  */
 public record CdcConfig(
@@ -33,6 +35,7 @@ public record CdcConfig(
         List<String> tableExcludeList,
         String serverTimeZone,
         String snapshotMode,
+        boolean captureNewTables,
         Map<String, String> extra) {
 
     public CdcConfig {
@@ -52,6 +55,6 @@ public record CdcConfig(
     public String toString() {
         return "CdcConfig[name=" + name + ", kind=" + kind + ", " + user + "@" + host + ":" + port + "/" + database
                 + ", tables=" + tables + ", include=" + tableIncludeList + ", exclude=" + tableExcludeList
-                + ", snapshotMode=" + snapshotMode + "]";
+                + ", snapshotMode=" + snapshotMode + (captureNewTables ? ", captureNewTables" : "") + "]";
     }
 }

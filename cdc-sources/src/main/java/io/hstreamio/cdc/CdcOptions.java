@@ -50,8 +50,16 @@ public final class CdcOptions {
             .defaultValue(4).validator(Validators.positive()).build();
     public static final OptionDef<Integer> SNAPSHOT_CHUNK_ROWS = OptionDef.integer("snapshot.chunk.rows")
             .doc("snapshot.mode=parallel: rows per chunk. A chunk waits in memory until the stream passes it, so "
-                    + "this bounds memory (parallelism x 2 chunks).")
+                    + "at most 3 x snapshot.parallelism chunks are held: lower this for wide rows.")
             .defaultValue(10_000).validator(Validators.positive()).build();
+
+    public static final OptionDef<String> START_POSITION = OptionDef.string("start.position")
+            .doc("MySQL/MariaDB: where a source without stored offsets starts reading the binlog, as file:position "
+                    + "(e.g. mysql-bin.000003:4567, from SHOW MASTER STATUS); no snapshot is taken, and the tables' "
+                    + "current shape is taken as their shape at that position, so no DDL may have run on them since. "
+                    + "Ignored once the source has stored offsets. (PostgreSQL: a source starts where its replication"
+                    + " slot hstream_<name>_... stands; create the slot and publication first to start earlier.)")
+            .build();
 
     public static final OptionDef<StoredPositionGuard.OnLost> ON_POSITION_LOST = OptionDef.enumeration(
                     "snapshot.on.position.lost", StoredPositionGuard.OnLost.class)
@@ -60,17 +68,27 @@ public final class CdcOptions {
             .defaultValue(StoredPositionGuard.OnLost.FAIL)
             .build();
 
+    public static final OptionDef<Boolean> CAPTURE_NEW_TABLES = OptionDef.bool("capture.new.tables")
+            .doc("PostgreSQL with table or table.include.list: also capture tables created after start that match. "
+                    + "The publication then covers the whole schemas the patterns name (PostgreSQL 15+, superuser), "
+                    + "so every table in them is published, and PostgreSQL refuses UPDATE and DELETE on a published "
+                    + "table without primary key or replica identity: the source refuses to start while one exists. "
+                    + "Off: the publication lists the tables that match at start.")
+            .defaultValue(false)
+            .build();
+
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST)
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, START_POSITION,
+                        ON_POSITION_LOST)
                 .build();
     }
 
     static OptionsDefinition postgres(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST)
+                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST, CAPTURE_NEW_TABLES)
                 .build();
     }
 
@@ -90,6 +108,7 @@ public final class CdcOptions {
                 o.find(TABLE_EXCLUDE).orElse(List.of()),
                 postgres ? null : o.find(SERVER_TIME_ZONE).orElse(null),
                 o.get(SNAPSHOT_MODE),
+                postgres && o.get(CAPTURE_NEW_TABLES),
                 Map.of());
     }
 }

@@ -5,6 +5,7 @@ import io.hstreamio.cdc.internal.Dialect;
 import io.hstreamio.cdc.internal.KvOffsetBackingStore;
 import io.hstreamio.cdc.internal.Preflight;
 import io.hstreamio.cdc.internal.SnapshotHandOff;
+import io.hstreamio.cdc.internal.StartPosition;
 import io.hstreamio.cdc.internal.StoredPositionGuard;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
@@ -65,6 +66,22 @@ public final class CdcSourceTask implements SourceTask {
         dialect = Preflight.check(config);
         StoredPositionGuard.check(config, context.state(), options.get(CdcOptions.ON_POSITION_LOST));
         LOG.info("CDC source {} ({}) starting: {}", config.name(), dialect, config);
+        java.util.Optional<String> startAt = dialect.isBinlog() ? options.find(CdcOptions.START_POSITION)
+                : java.util.Optional.empty();
+        if (startAt.isPresent()) {
+            // A chosen position replaces any snapshot: the first start rebuilds the schema history from the tables.
+            boolean first = StartPosition.applyIfFirstStart(config, dialect, context.state(), startAt.get());
+            if (first) {
+                // A file the server no longer has (or never had) fails here, in one line, not in the engine.
+                StoredPositionGuard.check(config, context.state(), StoredPositionGuard.OnLost.FAIL);
+                LOG.info("CDC source {}: first start, reading the binlog from {}", config.name(), startAt.get());
+            }
+            DebeziumCapture c = DebeziumCapture.forConfig(withSnapshotMode(config, first ? "recovery" : "no_data"),
+                    dialect, context.state());
+            capture = c;
+            c.start();
+            return;
+        }
         if (!"parallel".equals(config.snapshotMode())) {
             DebeziumCapture c = DebeziumCapture.forConfig(config, dialect, context.state());
             capture = c;
@@ -75,10 +92,12 @@ public final class CdcSourceTask implements SourceTask {
             SnapshotHandOff.forget(context.state()); // no stream position: any earlier snapshot progress is void
         }
         SnapshotHandOff h = new SnapshotHandOff(config.name(), snapshotUrl(config, dialect),
-                snapshotOptions(config, options), captured(config, dialect), context.state(), Clock.systemUTC());
+                snapshotOptions(config, options), captured(config, dialect), context.state(), Clock.systemUTC(),
+                context.metrics());
         DebeziumCapture c = DebeziumCapture.forConfig(streamOnly(config, dialect), dialect, context.state());
         if (!h.complete()) {
             c.engineListener(h);
+            h.shapes(c::announced);
         }
         handOff = h;
         capture = c;
@@ -95,11 +114,20 @@ public final class CdcSourceTask implements SourceTask {
         extra.put("heartbeat.interval.ms", "500");
         if (dialect.isBinlog()) {
             extra.put("snapshot.locking.mode", "none");
-            extra.put("connect.keep.alive.interval.ms", "1000");
+            // Server heartbeats every 8 s (0.8 x this) move an idle stream past waiting chunks; one is enough after
+            // a burst, since on an idle server every later chunk's position equals it. Not lower: the client counts
+            // a silence this long as a lost connection, and a MariaDB server locating a GTID start in a large
+            // binlog file is silent for seconds, which at 1 s became an endless reconnect loop.
+            extra.put("connect.keep.alive.interval.ms", "10000");
         }
         extra.putAll(c.extra());
         return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
-                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", extra);
+                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", c.captureNewTables(), extra);
+    }
+
+    private static CdcConfig withSnapshotMode(CdcConfig c, String mode) {
+        return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
+                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), mode, c.captureNewTables(), c.extra());
     }
 
     private static DatabaseUrl snapshotUrl(CdcConfig c, Dialect dialect) {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A MariaDB source killed with SIGKILL at random points (during start-up and snapshot, and while streaming) and
- * restarted loses no change, and repeats only what came after its last committed position: the stream's {@code seq}
- * values, duplicates removed, are exactly 1..N in order.
+ * restarted loses no change, and repeats only what came after its last committed position: every {@code seq} value
+ * 1..N reaches the stream, and the change events among them go back only at restarts.
  */
 class CdcSourceKillIT {
     @RegisterExtension
@@ -84,8 +84,8 @@ class CdcSourceKillIT {
             if (line.startsWith("failed")) {
                 fail("the source failed: " + line);
             }
-            if (line.startsWith("durable-seq ")) {
-                return Long.parseLong(line.substring("durable-seq ".length()));
+            if (line.startsWith("durable-rows ")) {
+                return Long.parseLong(line.substring("durable-rows ".length()));
             }
         }
     }
@@ -137,11 +137,14 @@ class CdcSourceKillIT {
         Process last = startChild();
         BlockingQueue<String> out = lines(last);
         while (next(out) < ROWS) {
-            // wait until the last change is durable
+            // wait until every row is durable (snapshot rows may follow the last change)
         }
         kill(last);
 
-        List<Long> seqs = new ArrayList<>();
+        // Snapshot rows (READ) come in chunk order, interleaved with the change stream (INSERT) by the hand-off; the
+        // change stream alone keeps the source's commit order.
+        List<Long> inserts = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.TreeSet<>();
         try (StreamStore store = EmbeddedStreamStore.open(dataDir);
                 ShardReader reader = store.openShardReader("counter", 0, null)) {
             ChangeEventCodec codec = StreamCodecs.binary(store);
@@ -150,26 +153,30 @@ class CdcSourceKillIT {
                 for (ReceivedRecord r : batch) {
                     ChangeEvent e = codec.decode(r.record().payload());
                     if (e.type() == ChangeType.READ || e.type() == ChangeType.INSERT) {
-                        seqs.add(((Number) e.after().get(e.schema(), "seq")).longValue());
+                        long seq = ((Number) e.after().get(e.schema(), "seq")).longValue();
+                        seen.add(seq);
+                        if (e.type() == ChangeType.INSERT) {
+                            inserts.add(seq);
+                        }
                     }
                 }
             }
         }
-        List<Long> firstSeen = new ArrayList<>();
-        long max = 0;
+        List<Long> missing = new ArrayList<>();
+        for (long s = 1; s <= ROWS && missing.size() < 20; s++) {
+            if (!seen.contains(s)) {
+                missing.add(s);
+            }
+        }
+        assertThat(missing).as("seed %d: seq values lost", seed).isEmpty();
+        assertThat(seen).as("seed %d: only seq values written", seed).hasSize(ROWS);
         int replays = 0;
-        for (int i = 0; i < seqs.size(); i++) {
-            long s = seqs.get(i);
-            if (s > max) {
-                assertThat(s).as("seed %d: no gap before seq %d", seed, s).isEqualTo(max + 1);
-                firstSeen.add(s);
-                max = s;
-            } else if (i > 0 && s < seqs.get(i - 1)) {
+        for (int i = 1; i < inserts.size(); i++) {
+            if (inserts.get(i) < inserts.get(i - 1)) {
                 replays++; // a restart went back to its last committed position
             }
         }
-        assertThat(max).as("seed %d", seed).isEqualTo(ROWS);
-        assertThat(firstSeen).hasSize(ROWS);
+        assertThat(inserts).as("seed %d: the change stream carries changes", seed).isNotEmpty();
         assertThat(replays).as("seed %d: only restarts may repeat earlier changes", seed).isLessThanOrEqualTo(KILLS + 1);
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The child process of {@link CdcSourceKillIT}: runs a MariaDB source into stream {@code counter} of an embedded store,
- * and prints {@code durable-seq N} each time a higher {@code seq} value is readable from the stream, i.e. durable.
+ * and prints {@code durable-rows N} each time N, the number of distinct {@code seq} values readable from the stream
+ * (i.e. durable), grows.
  * Args: dataDir taskId host port user password database.
  */
 public final class KillableSourceMain {
@@ -40,16 +41,16 @@ public final class KillableSourceMain {
                     break;
                 }
             }
-            long max = 0;
+            java.util.BitSet seen = new java.util.BitSet();
             try (ShardReader reader = store.openShardReader("counter", 0, null)) {
                 while (runner.state() != TaskState.FAILED) {
                     for (ReceivedRecord r : reader.read(1000, 200)) {
                         ChangeEvent e = codec.decode(r.record().payload());
                         if (e.type() == ChangeType.READ || e.type() == ChangeType.INSERT) {
                             long seq = ((Number) e.after().get(e.schema(), "seq")).longValue();
-                            if (seq > max) {
-                                max = seq;
-                                System.out.println("durable-seq " + max);
+                            if (!seen.get((int) seq)) {
+                                seen.set((int) seq);
+                                System.out.println("durable-rows " + seen.cardinality());
                                 System.out.flush();
                             }
                         }

@@ -394,6 +394,55 @@ class MariaDbSourceIT {
         }
     }
 
+    @Test
+    void tinyintKeepsItsDisplayWidthSoTinyint1IsTellableFromOtherTinyints() throws Exception {
+        TestDatabase db = DBS.mariadb();
+        db.execute("CREATE TABLE flags (id INT PRIMARY KEY, b TINYINT(1), t4 TINYINT(4), t TINYINT, "
+                        + "bu TINYINT(1) UNSIGNED NOT NULL DEFAULT 0)",
+                "INSERT INTO flags VALUES (1, 1, -128, 127, 255)");
+        var state = new InMemoryKeyValueStore();
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options("mariadb", db, "flags", "initial"),
+                "tinyint-" + db.name(), state)) {
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(1));
+            db.execute("INSERT INTO flags VALUES (2, 0, 127, -128, 0), (3, NULL, 0, NULL, 1)",
+                    "ALTER TABLE flags ADD COLUMN b2 TINYINT(1) NOT NULL DEFAULT 1",
+                    "INSERT INTO flags VALUES (4, -1, -1, 5, 7, 0)");
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(4));
+            List<ChangeEvent> rows = h.events().stream().filter(e -> e.after() != null).toList();
+            assertThat(rows).extracting(ChangeEvent::type).containsExactly(ChangeType.READ, ChangeType.INSERT,
+                    ChangeType.INSERT, ChangeType.INSERT);
+            for (ChangeEvent e : rows) {
+                TableSchema s = e.schema();
+                assertThat(s.column("b").length()).as("TINYINT(1) width (%s)", e.type()).isEqualTo(1);
+                assertThat(s.column("t4").length()).as("TINYINT(4) width (%s)", e.type()).isEqualTo(4);
+                assertThat(s.column("t").length()).as("MariaDB shows a bare TINYINT as tinyint(4)").isEqualTo(4);
+                assertThat(s.column("bu").length()).isEqualTo(1);
+                assertThat(s.column("bu").unsigned()).isTrue();
+                for (String c : List.of("b", "t4", "t", "bu")) {
+                    assertThat(s.column(c).type()).as("the value stays an exact integer").isEqualTo(LogicalType.INT32);
+                    assertThat(s.column(c).sourceType()).startsWith("TINYINT");
+                }
+            }
+            assertThat(rows.get(3).schema().column("b2").length()).as("width of a column added by DDL").isEqualTo(1);
+            List<List<Object>> values = rows.stream().map(e -> java.util.Arrays.asList(e.after().toArray())).toList();
+            assertThat(values).containsExactly(
+                    java.util.Arrays.asList(1, 1, -128, 127, 255),
+                    java.util.Arrays.asList(2, 0, 127, -128, 0),
+                    java.util.Arrays.asList(3, null, 0, null, 1),
+                    java.util.Arrays.asList(4, -1, -1, 5, 7, 0));
+        }
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options("mariadb", db, "flags", "initial"),
+                "tinyint-" + db.name(), state)) {
+            db.execute("INSERT INTO flags VALUES (5, 1, 1, 1, 1, 1)");
+            await().atMost(WAIT).until(() -> rowIds(h.events()).contains(5));
+            TableSchema s = h.events().stream().filter(e -> e.after() != null).findFirst().orElseThrow().schema();
+            assertThat(s.column("b").length()).as("width after a restart (from the stored schema history)")
+                    .isEqualTo(1);
+            assertThat(s.column("b2").length()).isEqualTo(1);
+            assertThat(s.column("t4").length()).isEqualTo(4);
+        }
+    }
+
     private static boolean waitFor(TaskHarness h, int id) {
         try {
             await().atMost(Duration.ofSeconds(2)).until(() -> rowIds(h.events()).contains(id));

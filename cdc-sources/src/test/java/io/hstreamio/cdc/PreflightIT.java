@@ -21,7 +21,7 @@ class PreflightIT {
 
     private static CdcConfig config(String kind, TestDatabase db, String password, String database, String table) {
         return new CdcConfig("preflight", kind, db.host(), db.port(), db.user(), password, database,
-                table == null ? List.of() : List.of(table), null, null, null, null, Map.of());
+                table == null ? List.of() : List.of(table), null, null, null, null, false, Map.of());
     }
 
     @Test

@@ -100,11 +100,53 @@ public abstract class JdbcSinkConnector implements SinkConnector {
         o.find(PASSWORD).ifPresent(pw -> p.setProperty("password", pw));
         String url = jdbcUrl(o.get(HOST), o.get(port), o.get(DATABASE));
         try (Connection c = DriverManager.getConnection(url, p)) {
-            return c.isValid(5) ? CheckResult.ok()
-                    : CheckResult.failed("connection", "cannot use " + url + ": the connection is not valid");
+            if (!c.isValid(5)) {
+                return CheckResult.failed("connection", "cannot use " + url + ": the connection is not valid");
+            }
+            if (o.get(CREATE_TABLES)) {
+                String denied = createDenied(c, o);
+                if (denied != null) {
+                    return CheckResult.failed("permission", denied);
+                }
+            }
+            return CheckResult.ok();
         } catch (SQLException e) {
             return CheckResult.failed("connection", "cannot connect to " + url + " as " + o.get(USER) + ": "
                     + e.getMessage() + " (check host, port, database, user and password)");
+        }
+    }
+
+    /**
+     * Why the user cannot create the tables it will need, or null. PostgreSQL: the schema's CREATE privilege;
+     * MySQL/MariaDB: a probe table created and dropped at once (its privileges are too many-layered to ask).
+     */
+    private static String createDenied(Connection c, Options o) throws SQLException {
+        String user = o.get(USER);
+        if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+            String schema = o.find(SCHEMA).orElse(null);
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT n.nspname, has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n"
+                            + " WHERE n.nspname = COALESCE(?, current_schema())")) {
+                ps.setString(1, schema);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return schema == null ? null : "schema " + schema + " does not exist in database "
+                                + o.get(DATABASE) + ": create it, or name another schema";
+                    }
+                    return rs.getBoolean(2) ? null : "user " + user + " may not create tables in schema "
+                            + rs.getString(1) + " of database " + o.get(DATABASE) + ": GRANT CREATE ON SCHEMA "
+                            + rs.getString(1) + " TO " + user + ", or connect as a user who may";
+                }
+            }
+        }
+        String probe = "hstreamio_probe_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE `" + probe + "` (x INT)");
+            st.execute("DROP TABLE `" + probe + "`");
+            return null;
+        } catch (SQLException e) {
+            return "user " + user + " may not create tables in database " + o.get(DATABASE) + " (" + e.getMessage()
+                    + "): GRANT CREATE, DROP ON `" + o.get(DATABASE) + "`.* TO the user, or connect as one who may";
         }
     }
 }

@@ -8,6 +8,7 @@ import io.hstreamio.core.task.SinkContext;
 import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.core.task.SinkTask;
 import io.hstreamio.core.task.ToolkitOptions;
+import io.hstreamio.core.task.UnavailableException;
 import io.hstreamio.sink.dialect.MappingOptions;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,6 +28,8 @@ final class JdbcSinkTask implements SinkTask {
     private JdbcSinkWriter writer;
     private SinkContext context;
     private boolean dryRun;
+    /** "postgresql target host:port/database", for messages; never the password. */
+    private String target;
 
     JdbcSinkTask(JdbcSinkConnector connector) {
         this.connector = connector;
@@ -44,6 +47,9 @@ final class JdbcSinkTask implements SinkTask {
         cfg.setConnectionInitSql(connector.dialect().sessionInitSql());
         cfg.setMaximumPoolSize(2);
         cfg.setAutoCommit(true);
+        // While the target is down each attempt waits this long for a connection; short enough that the retry's
+        // connection.retry.timeout is kept to within seconds, long enough for a busy server to accept.
+        cfg.setConnectionTimeout(10_000);
         // Fail start only on bad settings; an unreachable server shows up as a retriable error on first use.
         cfg.setInitializationFailTimeout(-1);
 
@@ -62,6 +68,8 @@ final class JdbcSinkTask implements SinkTask {
                 o.get(JdbcSinkConnector.CHECKPOINT_SCHEMA), o.get(JdbcSinkConnector.CREATE_TABLES), dryRun,
                 Math.max(batch * 10, 50_000), batch, o.get(JdbcSinkConnector.COPY_THRESHOLD),
                 o.get(JdbcSinkConnector.SCHEMA_DROP_COLUMNS), o.get(JdbcSinkConnector.SCHEMA_DROP_TABLES));
+        target = connector.name() + " target " + o.get(JdbcSinkConnector.HOST) + ":" + o.get(connector.port()) + "/"
+                + database;
         pool = new HikariDataSource(cfg);
         writer = new JdbcSinkWriter(pool, settings);
         run(writer::open);
@@ -96,11 +104,17 @@ final class JdbcSinkTask implements SinkTask {
         return regexes.stream().map(Pattern::compile).toList();
     }
 
-    /** Maps the writer's retriable failures onto the toolkit's RetriableException. */
-    private static void run(Runnable r) {
+    /**
+     * Maps the writer's failures onto the toolkit's: an unreachable target onto {@link UnavailableException} (waited
+     * out for connection.retry.timeout), other retriable ones onto {@link RetriableException}.
+     */
+    private void run(Runnable r) {
         try {
             r.run();
         } catch (SinkException e) {
+            if (e.unreachable()) {
+                throw new UnavailableException(target + " is unreachable: " + e.getMessage(), e);
+            }
             if (e.retriable()) {
                 throw new RetriableException(e.getMessage(), e);
             }

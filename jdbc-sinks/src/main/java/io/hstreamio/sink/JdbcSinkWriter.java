@@ -40,16 +40,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: a flush either commits everything buffered or nothing. After a retriable failure the buffer is kept,
  * so calling {@link #flush()} again (or writing the same records again, which are recognised by id) retries it; after
- * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one.
+ * a permanent failure the buffer is dropped, so the caller can replay records one by one to find the bad one. A
+ * connection lost around COMMIT leaves unknown whether the flush committed; the next flush therefore first reads the
+ * target's checkpoints and drops the records they cover, so a retry never applies a batch twice.
  *
  * <p>Target tables are planned once per source schema, before the data transaction (MySQL DDL commits implicitly).
  *
  * <p>Schema changes from the stream (add, drop, widen, rename column; create, drop, truncate table) are applied as
  * target DDL ({@link SchemaEvolver}); any other change stops the task with a permanent {@link SinkException} naming
- * the table and the DDL. A schema-change record is flushed on its own: what came before it is committed first, then
- * its DDL and its checkpoint in one transaction. PostgreSQL DDL is transactional, so DDL and checkpoint commit
- * together. MySQL commits DDL implicitly, so a crash between the DDL and the checkpoint replays the change; the DDL
- * is computed from the target's catalog, which then needs nothing, so the replay is a no-op.
+ * the table and the DDL; a dry run logs the DDL each change would run instead. A schema-change record is flushed on
+ * its own: what came before it is committed first, then its DDL and its checkpoint in one transaction. PostgreSQL
+ * DDL is transactional, so DDL and checkpoint commit together. MySQL commits DDL implicitly, so a crash between the
+ * DDL and the checkpoint replays the change; the DDL is computed from the target's catalog, which then needs
+ * nothing, so the replay is a no-op.
  */
 public final class JdbcSinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);
@@ -77,9 +80,12 @@ public final class JdbcSinkWriter {
     /** The last source schema applied per table (committed), and the ones seen by the flush in progress. */
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
     private final Map<TableId, TableSchema> flushSchemas = new HashMap<>();
+    private final List<String> dryRunSchemaChanges = new ArrayList<>();
 
     private long skipped;
     private long appliedRecords;
+    /** A flush failed retriably, perhaps after its COMMIT reached the server: the next one asks the target first. */
+    private boolean commitUncertain;
 
     public JdbcSinkWriter(DataSource dataSource, SinkSettings settings) {
         this.dataSource = dataSource;
@@ -120,7 +126,11 @@ public final class JdbcSinkWriter {
                 done = pendingUpTo.getOrDefault(shard, applied.get(shard));
             }
             if (done != null && r.id().compareTo(done) <= 0) {
-                skipped++;
+                // Buffered already (a retried write) or, when at or below the committed checkpoint, applied before.
+                RecordId committed = applied.get(shard);
+                if (committed != null && r.id().compareTo(committed) <= 0) {
+                    skipped++;
+                }
                 continue;
             }
             if (r.event().type() == ChangeType.SCHEMA_CHANGE) {
@@ -159,9 +169,22 @@ public final class JdbcSinkWriter {
         flushSchemas.clear();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
+            if (commitUncertain && !settings.dryRun() && settings.checkpointSchema() != null) {
+                count -= dropCommitted(c);
+                if (pending.isEmpty()) {
+                    return;
+                }
+            }
             Map<TableId, List<ChangeEvent>> byTable = group();
             prepareWriters(c, byTable);
             if (settings.dryRun()) {
+                for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
+                    for (ChangeEvent event : e.getValue()) {
+                        if (event.type() == ChangeType.SCHEMA_CHANGE) {
+                            dryRunSchemaChange(c, e.getKey(), event);
+                        }
+                    }
+                }
                 return;
             }
             c.setAutoCommit(false);
@@ -174,6 +197,7 @@ public final class JdbcSinkWriter {
                     checkpoints.save(c, pendingUpTo);
                 }
                 c.commit();
+                commitUncertain = false;
                 LOG.debug("Sink {} flushed up to {}: {} upserted, {} deleted, {} copied, {} reduced away",
                         settings.sinkName(), pendingUpTo, stats.upserted, stats.deleted, stats.copied,
                         stats.reducedAway);
@@ -197,11 +221,49 @@ public final class JdbcSinkWriter {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new SinkException(e.getMessage(), false, e);
         } finally {
-            if (!keepBuffer) {
+            if (keepBuffer) {
+                commitUncertain = true;
+            } else {
                 pending.clear();
                 pendingUpTo.clear();
             }
         }
+    }
+
+    /**
+     * Reads the target's checkpoints (locked, so a commit the server is still finishing completes first) and drops
+     * the buffered records they cover: the failed flush did commit those. Returns how many were dropped.
+     */
+    private int dropCommitted(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        Map<ShardKey, RecordId> stored = checkpoints.load(c, true);
+        c.commit();
+        c.setAutoCommit(true);
+        stored.forEach((k, id) -> applied.merge(k, id, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+        int before = pending.size();
+        pending.removeIf(r -> {
+            RecordId done = applied.get(new ShardKey(r.stream(), r.id().shardId()));
+            if (done == null || r.id().compareTo(done) > 0) {
+                return false;
+            }
+            ChangeEvent e = r.event();
+            if (e.type() != ChangeType.TRANSACTION_BEGIN && e.type() != ChangeType.TRANSACTION_END) {
+                schemas.put(e.table(), e.schema()); // what the committed flush left as the table's source schema
+            }
+            return true;
+        });
+        pendingUpTo.entrySet().removeIf(e -> {
+            RecordId done = applied.get(e.getKey());
+            return done != null && e.getValue().compareTo(done) <= 0;
+        });
+        commitUncertain = false;
+        int dropped = before - pending.size();
+        if (dropped > 0) {
+            LOG.info("Sink {} - the flush that lost its connection had committed {} records (the target's checkpoint "
+                    + "says so); they are not applied again", settings.sinkName(), dropped);
+        }
+        appliedRecords += dropped;
+        return dropped;
     }
 
     /**
@@ -225,6 +287,11 @@ public final class JdbcSinkWriter {
     /** The plans made so far (one per source schema), for a dry run's report. */
     public List<SchemaPlan> plans() {
         return List.copyOf(plans.values());
+    }
+
+    /** In a dry run: the DDL the schema changes seen so far would have run, in order ("-- refused: ..." lines too). */
+    public List<String> dryRunSchemaChanges() {
+        return List.copyOf(dryRunSchemaChanges);
     }
 
     /** Records skipped because the target already held them. */
@@ -390,32 +457,12 @@ public final class JdbcSinkWriter {
      */
     private void evolve(Connection c, TableId table, ChangeEvent e) throws SQLException {
         TableRef t = settings.mapping().route(table).orElseThrow();
-        TableSchema next = e.schema();
         TableSchema previous = flushSchemas.containsKey(table) ? flushSchemas.get(table) : schemas.get(table);
         forget(t);
-        flushSchemas.put(table, next);
-        List<String> ddl;
-        if (next == null) {
-            if (!settings.dropTables()) {
-                LOG.info("Sink {} - {} was dropped at the source ({}); {} is left as it is (schema.drop.tables=false)",
-                        settings.sinkName(), table, e.ddl(), t);
-                return;
-            }
-            ddl = List.of("DROP TABLE IF EXISTS " + dialect.qualify(t));
-        } else if (!planner.tableExists(c, t)) {
-            SchemaPlan plan = planner.plan(c, next, t);
-            if (!settings.createTables()) {
-                LOG.info("Sink {} - {} created at the source; table creation is off, {} not created",
-                        settings.sinkName(), table, t);
-                return;
-            }
-            ddl = plan.statements();
-        } else {
-            try {
-                ddl = evolver.plan(c, previous, next, t, settings.dropColumns(), e.ddl());
-            } catch (SchemaEvolver.Refused refused) {
-                throw new SinkException(refused.getMessage(), false, refused);
-            }
+        flushSchemas.put(table, e.schema());
+        List<String> ddl = schemaChangeDdl(c, table, t, previous, e);
+        if (ddl == null) {
+            return;
         }
         try (Statement st = c.createStatement()) {
             for (String sql : ddl) {
@@ -424,6 +471,61 @@ public final class JdbcSinkWriter {
         }
         LOG.info("Sink {} - schema change of {} ({}) applied to {}: {}", settings.sinkName(), table, e.ddl(), t,
                 ddl.isEmpty() ? "nothing to do" : String.join("; ", ddl));
+    }
+
+    /**
+     * In a dry run, logs (and keeps for {@link #dryRunSchemaChanges()}) the DDL a schema change would run. Each is
+     * computed against the target as it is, which a dry run never changes: a later change does not see an earlier
+     * one's DDL applied.
+     */
+    private void dryRunSchemaChange(Connection c, TableId table, ChangeEvent e) throws SQLException {
+        TableRef t = settings.mapping().route(table).orElseThrow();
+        TableSchema previous = schemas.get(table);
+        schemas.put(table, e.schema()); // the source's schema moves on even though the target does not
+        List<String> ddl;
+        try {
+            ddl = schemaChangeDdl(c, table, t, previous, e);
+        } catch (SinkException refused) {
+            LOG.warn("Sink {} dry run - {}", settings.sinkName(), refused.getMessage());
+            dryRunSchemaChanges.add("-- refused: " + refused.getMessage());
+            return;
+        }
+        if (ddl != null) {
+            LOG.info("Sink {} dry run - schema change of {} ({}) would run on {}: {}", settings.sinkName(), table,
+                    e.ddl(), t, ddl.isEmpty() ? "nothing (the target has it already)" : String.join("; ", ddl));
+            dryRunSchemaChanges.addAll(ddl);
+        }
+    }
+
+    /**
+     * The DDL that makes the target follow one schema change, computed from its catalog; reads only. Null when the
+     * change is deliberately not followed (a dropped table kept, a created table with table creation off), which is
+     * logged. A change the sink refuses throws a permanent {@link SinkException} naming table and DDL.
+     */
+    private List<String> schemaChangeDdl(Connection c, TableId table, TableRef t, TableSchema previous,
+            ChangeEvent e) throws SQLException {
+        TableSchema next = e.schema();
+        if (next == null) {
+            if (!settings.dropTables()) {
+                LOG.info("Sink {} - {} was dropped at the source ({}); {} is left as it is (schema.drop.tables=false)",
+                        settings.sinkName(), table, e.ddl(), t);
+                return null;
+            }
+            return List.of("DROP TABLE IF EXISTS " + dialect.qualify(t));
+        }
+        if (!planner.tableExists(c, t)) {
+            if (!settings.createTables()) {
+                LOG.info("Sink {} - {} created at the source; table creation is off, {} not created",
+                        settings.sinkName(), table, t);
+                return null;
+            }
+            return planner.plan(c, next, t).statements();
+        }
+        try {
+            return evolver.plan(c, previous, next, t, settings.dropColumns(), e.ddl());
+        } catch (SchemaEvolver.Refused refused) {
+            throw new SinkException(refused.getMessage(), false, refused);
+        }
     }
 
     /** Drops every writer and plan of {@code t}: their statements and emptiness no longer hold. */
@@ -463,14 +565,24 @@ public final class JdbcSinkWriter {
 
     private SinkException fail(String what, SQLException e) {
         boolean retriable = dialect.isRetriable(e);
+        boolean unreachable = dialect.isConnectionFailure(e);
         // pgjdbc's batch error repeats the whole statement with its values; the server's reason is the next one.
         SQLException reason = e.getNextException() != null ? e.getNextException() : e;
-        String text = String.valueOf(reason.getMessage()).lines().findFirst().orElse("");
+        String text = firstLine(reason.getMessage());
+        Throwable cause = reason.getCause();
+        if (cause != null && cause.getMessage() != null && !text.contains(firstLine(cause.getMessage()))) {
+            text += " (" + firstLine(cause.getMessage()) + ")"; // e.g. the pool's timeout names only itself
+        }
         if (text.length() > 300) {
             text = text.substring(0, 300) + "...";
         }
         return new SinkException(what + ": " + text + " (SQLState " + reason.getSQLState() + ", "
-                + (retriable ? "retriable" : "permanent") + ")", retriable, e);
+                + (unreachable ? "target unreachable" : retriable ? "retriable" : "permanent") + ")", retriable,
+                unreachable, e);
+    }
+
+    private static String firstLine(String s) {
+        return String.valueOf(s).lines().findFirst().orElse("");
     }
 
     /** Which tables are routed (for tests and the dry run). */

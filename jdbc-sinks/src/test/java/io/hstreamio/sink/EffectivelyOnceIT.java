@@ -17,8 +17,14 @@ import io.hstreamio.core.testing.TestDatabase;
 import io.hstreamio.core.testing.TestDatabases;
 import io.hstreamio.sink.dialect.MappingOptions;
 import io.hstreamio.sink.dialect.SqlDialect;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -114,6 +120,121 @@ class EffectivelyOnceIT {
             second.flush();
             assertThat(count(db, t)).isEqualTo(10); // +20, -1
             assertThat(count(db, hist)).isEqualTo(17);
+        }
+    }
+
+    private static final TableSchema LOST = new TableSchema(TableId.of("src", "lost"), KV.columns(), List.of("k"));
+
+    /**
+     * The connection drops after the server committed but before the client heard so: the flush fails as retriable,
+     * and the retry must find the checkpoint in the target and apply nothing again.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseEngine.class)
+    void aRetryAfterALostCommitAcknowledgementAppliesNothingTwice(DatabaseEngine engine) throws Exception {
+        TestDatabase db = DBS.database(engine);
+        SqlDialect d = Targets.dialect(db);
+        String schema = Targets.schema(db, "eo_lost");
+        String cpSchema = Targets.schema(db, "_hstream_io");
+        String t = d.quote(schema) + "." + d.quote("lost");
+        String hist = d.quote(schema) + "." + d.quote("lost_hist");
+        if (engine == DatabaseEngine.POSTGRES) {
+            db.execute("CREATE SCHEMA eo_lost",
+                    "CREATE TABLE eo_lost.lost (k int PRIMARY KEY, v varchar(20))",
+                    "CREATE TABLE eo_lost.lost_hist (n serial, op text, k int)",
+                    "CREATE FUNCTION eo_lost.h() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                            + "INSERT INTO eo_lost.lost_hist (op, k) VALUES (TG_OP, NEW.k); RETURN NULL; END $$",
+                    "CREATE TRIGGER h AFTER INSERT OR UPDATE ON eo_lost.lost FOR EACH ROW "
+                            + "EXECUTE FUNCTION eo_lost.h()");
+        } else {
+            db.execute("CREATE TABLE lost (k int PRIMARY KEY, v varchar(20))",
+                    "CREATE TABLE lost_hist (n int AUTO_INCREMENT PRIMARY KEY, op varchar(10), k int)",
+                    "CREATE TRIGGER lost_hi AFTER INSERT ON lost FOR EACH ROW INSERT INTO lost_hist (op, k) "
+                            + "VALUES ('INSERT', NEW.k)",
+                    "CREATE TRIGGER lost_hu AFTER UPDATE ON lost FOR EACH ROW INSERT INTO lost_hist (op, k) "
+                            + "VALUES ('UPDATE', NEW.k)");
+        }
+        SinkSettings settings = new SinkSettings(d, "lost-sink", TableMapping.all(schema), MappingOptions.DEFAULTS,
+                cpSchema, true, false, 100_000, 1000, 1_000_000);
+        List<ChangeEvent> a = new ArrayList<>();
+        List<ChangeEvent> b = new ArrayList<>();
+        for (int k = 1; k <= 10; k++) {
+            a.add(ChangeEvent.insert(LOST, Row.of(LOST, k, "a" + k), null, null));
+            b.add(ChangeEvent.update(LOST, Row.of(LOST, k, "a" + k), Row.of(LOST, k, "b" + k), null, null));
+        }
+        List<SinkRecord> batchA = Targets.records("lost", 0, 1, a);
+        List<SinkRecord> batchB = Targets.records("lost", 0, 11, b);
+
+        try (HikariDataSource pool = Targets.pool(db)) {
+            LosingCommitAcks lossy = new LosingCommitAcks(pool);
+            JdbcSinkWriter w = new JdbcSinkWriter(lossy.dataSource(), settings);
+            w.open();
+            w.write(batchA);
+            w.flush();
+            assertThat(count(db, hist)).isEqualTo(10);
+
+            lossy.loseNextCommitAck();
+            w.write(batchB);
+            assertThatThrownBy(w::flush).isInstanceOf(SinkException.class)
+                    .satisfies(e -> assertThat(((SinkException) e).unreachable()).isTrue());
+            assertThat(count(db, hist)).as("the server did commit").isEqualTo(20);
+
+            // What the runner does next: the same records again, then a flush.
+            w.write(batchB);
+            w.flush();
+            assertThat(count(db, hist)).as("nothing applied twice").isEqualTo(20);
+            assertThat(w.appliedRecords()).isEqualTo(20);
+            w.write(Targets.records("lost", 0, 21, List.of(ChangeEvent.insert(LOST, Row.of(LOST, 11, "c"), null,
+                    null))));
+            w.flush();
+        }
+        assertThat(count(db, hist)).isEqualTo(21);
+        assertThat(db.queryValue("SELECT record_id FROM " + d.quote(cpSchema) + "." + d.quote("checkpoints")
+                + " WHERE sink = 'lost-sink'")).isEqualTo("0-21-0");
+        for (int k = 1; k <= 10; k++) {
+            assertThat(db.queryValue("SELECT v FROM " + t + " WHERE k = " + k)).as("key %d", k).isEqualTo("b" + k);
+        }
+    }
+
+    /** Hands out the pool's connections; once armed, the next commit commits and then fails as a lost connection. */
+    private static final class LosingCommitAcks {
+        private final DataSource pool;
+        private volatile boolean armed;
+
+        LosingCommitAcks(DataSource pool) {
+            this.pool = pool;
+        }
+
+        void loseNextCommitAck() {
+            armed = true;
+        }
+
+        DataSource dataSource() {
+            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                    (proxy, method, args) -> {
+                        Object out = invoke(pool, method, args);
+                        return method.getName().equals("getConnection") ? connection((Connection) out) : out;
+                    });
+        }
+
+        private Connection connection(Connection c) {
+            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        Object out = invoke(c, method, args);
+                        if (method.getName().equals("commit") && armed) {
+                            armed = false;
+                            throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+                        }
+                        return out;
+                    });
+        }
+
+        private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 

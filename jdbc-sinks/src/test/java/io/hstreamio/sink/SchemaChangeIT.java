@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -197,6 +198,104 @@ class SchemaChangeIT {
             again.flush();
             assertThat(columns(db, schema, "t2")).isEmpty();
         }
+    }
+
+    /**
+     * MySQL's MODIFY COLUMN replaces the whole column definition: widening a column, or making a dropped one nullable,
+     * must restate its DEFAULT, AUTO_INCREMENT, comment and collation, or they are silently gone.
+     */
+    @Test
+    void mariaDbWideningKeepsDefaultsAutoIncrementCommentsAndCollation() throws Exception {
+        TestDatabase db = DBS.database(DatabaseEngine.MARIADB);
+        SqlDialect d = Targets.dialect(db);
+        // Its own table in the shared test database, made by hand the way a user might have made it.
+        db.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'", // backslash escapes on: 'a\\b' is a\b
+                "CREATE TABLE t3 ("
+                        + "id INT NOT NULL AUTO_INCREMENT COMMENT 'surrogate key', "
+                        + "code VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_general_cs NOT NULL "
+                        + "DEFAULT 'it''s a\\\\b\\nc' COMMENT 'code, \"quoted\" and ''single''', "
+                        + "qty INT NOT NULL DEFAULT 7 COMMENT 'how many', "
+                        + "updated TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3), "
+                        + "gone INT NOT NULL DEFAULT 5 COMMENT 'the source drops it', "
+                        + "PRIMARY KEY (id)) "
+                        + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin AUTO_INCREMENT=1000");
+        TableId src = TableId.of("src", "t3");
+        ColumnSchema id = ColumnSchema.builder("id", LogicalType.INT32).sourceType("int").nullable(false)
+                .autoIncrement(true).build();
+        ColumnSchema code = ColumnSchema.builder("code", LogicalType.STRING).sourceType("varchar(10)").length(10)
+                .nullable(false).build();
+        ColumnSchema qty = ColumnSchema.builder("qty", LogicalType.INT32).sourceType("int").nullable(false)
+                .defaultValue("7").build();
+        ColumnSchema gone = ColumnSchema.builder("gone", LogicalType.INT32).sourceType("int").nullable(false).build();
+        TableSchema v1 = new TableSchema(src, List.of(id, code, qty, gone), List.of("id"));
+        TableSchema v2 = new TableSchema(src, List.of(
+                ColumnSchema.builder("id", LogicalType.INT64).sourceType("bigint").nullable(false).autoIncrement(true)
+                        .build(),
+                ColumnSchema.builder("code", LogicalType.STRING).sourceType("varchar(40)").length(40).nullable(false)
+                        .build(), qty), List.of("id"));
+        String ddl = "ALTER TABLE t3 MODIFY id bigint NOT NULL AUTO_INCREMENT, MODIFY code varchar(40) NOT NULL, "
+                + "DROP COLUMN gone";
+        Map<String, Map<String, Object>> before = catalog(db, "t3");
+        Object counter = autoIncrement(db, "t3");
+        assertThat(counter).isEqualTo(1000L);
+
+        SinkSettings settings = new SinkSettings(d, "ddl-modify", TableMapping.all(db.name()), MappingOptions.DEFAULTS,
+                db.name(), true, false, 100_000, 1000, 1_000_000);
+        List<SinkRecord> records = Targets.records("s3", 0, 1, List.of(
+                ChangeEvent.insert(v1, Row.of(v1, 1, "x", 1, 1), null, null),
+                ChangeEvent.schemaChange(src, v2, ddl, null, null)));
+        try (HikariDataSource pool = Targets.pool(db)) {
+            JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
+            w.open();
+            w.write(records);
+            w.flush();
+
+            // Exactly the intended changes: two wider types, one column made nullable. Everything else as it was.
+            Map<String, Map<String, Object>> expected = new TreeMap<>(before);
+            expected.put("id", with(before.get("id"), "COLUMN_TYPE", "bigint(20)"));
+            expected.put("code", with(before.get("code"), "COLUMN_TYPE", "varchar(40)"));
+            expected.put("gone", with(before.get("gone"), "IS_NULLABLE", "YES"));
+            assertThat(catalog(db, "t3")).isEqualTo(expected);
+            assertThat(autoIncrement(db, "t3")).as("the table's counter").isEqualTo(counter);
+
+            // And they work: a row that names no column gets the next counter value and every default.
+            db.execute("INSERT INTO t3 () VALUES ()");
+            assertThat(rows(db, "SELECT id, code, qty, gone FROM t3 ORDER BY id")).isEqualTo(List.of(
+                    Arrays.asList(1L, "x", 1, 1), Arrays.asList(1000L, "it's a\\b\nc", 7, 5)));
+
+            // Replayed after a crash (MySQL commits DDL before the checkpoint): nothing left to do.
+            db.execute("UPDATE checkpoints SET record_id = '0-1-0' WHERE sink = 'ddl-modify'");
+            JdbcSinkWriter again = new JdbcSinkWriter(pool, settings);
+            again.open();
+            again.write(records);
+            again.flush();
+            assertThat(catalog(db, "t3")).isEqualTo(expected);
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> row, String key, Object value) {
+        Map<String, Object> out = new TreeMap<>(row);
+        out.put(key, value);
+        return out;
+    }
+
+    /** Per column, everything a column definition holds, as information_schema reports it. */
+    private static Map<String, Map<String, Object>> catalog(TestDatabase db, String table) throws Exception {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        for (Map<String, Object> r : db.query("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
+                + "COLUMN_COMMENT, CHARACTER_SET_NAME, COLLATION_NAME, ORDINAL_POSITION "
+                + "FROM information_schema.columns "
+                + "WHERE table_schema = DATABASE() AND table_name = ?", table)) {
+            Map<String, Object> row = new TreeMap<>();
+            r.forEach((k, v) -> row.put(k.toUpperCase(java.util.Locale.ROOT), v == null ? null : v.toString()));
+            out.put(String.valueOf(row.remove("COLUMN_NAME")), row);
+        }
+        return out;
+    }
+
+    private static Object autoIncrement(TestDatabase db, String table) throws Exception {
+        return ((Number) db.queryValue("SELECT AUTO_INCREMENT FROM information_schema.tables "
+                + "WHERE table_schema = DATABASE() AND table_name = ?", table)).longValue();
     }
 
     private static List<List<Object>> rows(TestDatabase db, String sql) throws Exception {

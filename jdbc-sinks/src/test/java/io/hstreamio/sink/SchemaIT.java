@@ -78,6 +78,60 @@ class SchemaIT {
 
     @ParameterizedTest
     @EnumSource(DatabaseEngine.class)
+    void dryRunReportsTheDdlOfSchemaChangesAndRunsNone(DatabaseEngine engine) throws Exception {
+        TestDatabase db = DBS.database(engine);
+        SqlDialect d = Targets.dialect(db);
+        boolean pg = engine == DatabaseEngine.POSTGRES;
+        String schema = Targets.schema(db, "drys");
+        db.execute(pg ? "CREATE SCHEMA drys" : "SELECT 1",
+                "CREATE TABLE " + d.quote(schema) + "." + d.quote("dry2") + " (id bigint PRIMARY KEY, v varchar(20))");
+        TableId src = TableId.of("src", "dry2");
+        ColumnSchema id = ColumnSchema.builder("id", LogicalType.INT64).sourceType("bigint").nullable(false).build();
+        TableSchema v1 = new TableSchema(src, List.of(id,
+                ColumnSchema.builder("v", LogicalType.STRING).sourceType("varchar(20)").length(20).build()),
+                List.of("id"));
+        TableSchema v2 = new TableSchema(src, List.of(id,
+                ColumnSchema.builder("v", LogicalType.STRING).sourceType("varchar(50)").length(50).build(),
+                ColumnSchema.builder("note", LogicalType.STRING).sourceType("varchar(30)").length(30).build()),
+                List.of("id"));
+        TableSchema v3 = new TableSchema(src, List.of(id,
+                ColumnSchema.builder("v", LogicalType.STRING).sourceType("varchar(5)").length(5).build(),
+                ColumnSchema.builder("note", LogicalType.STRING).sourceType("varchar(30)").length(30).build()),
+                List.of("id"));
+        SinkSettings settings = new SinkSettings(d, "dry-ddl", TableMapping.all(schema), MappingOptions.DEFAULTS,
+                Targets.schema(db, "_hstream_io_dry"), true, true, 1000, 100, 1000);
+        try (HikariDataSource pool = Targets.pool(db)) {
+            JdbcSinkWriter w = new JdbcSinkWriter(pool, settings);
+            w.open();
+            w.write(Targets.records("s", 0, 1, List.of(
+                    ChangeEvent.insert(v1, Row.of(v1, 1L, "x"), null, null),
+                    ChangeEvent.schemaChange(src, v2, "ALTER TABLE dry2 MODIFY v varchar(50), ADD note varchar(30)",
+                            null, null),
+                    ChangeEvent.schemaChange(src, v3, "ALTER TABLE dry2 MODIFY v varchar(5)", null, null))));
+            w.flush();
+            String t = d.quote(schema) + "." + d.quote("dry2");
+            assertThat(w.dryRunSchemaChanges()).hasSize(3);
+            assertThat(w.dryRunSchemaChanges().get(0)).isEqualTo(pg
+                    ? "ALTER TABLE " + t + " ALTER COLUMN \"v\" TYPE varchar(50)"
+                    : "ALTER TABLE " + t + " MODIFY COLUMN `v` VARCHAR(50) CHARACTER SET utf8mb4 COLLATE "
+                            + db.queryValue("SELECT collation_name FROM information_schema.columns WHERE "
+                                    + "table_schema = DATABASE() AND table_name = 'dry2' AND column_name = 'v'")
+                            + " NULL");
+            assertThat(w.dryRunSchemaChanges().get(1)).isEqualTo("ALTER TABLE " + t + " ADD COLUMN "
+                    + d.quote("note") + (pg ? " varchar(30)" : " VARCHAR(30)"));
+            // The narrowing that would stop the task is reported, not thrown.
+            assertThat(w.dryRunSchemaChanges().get(2)).startsWith("-- refused: schema change of ")
+                    .contains("narrowing", "MODIFY v varchar(5)");
+        }
+        // Nothing ran: the table is as it was.
+        assertThat(db.query("SELECT column_name, character_maximum_length FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = 'dry2' ORDER BY ordinal_position", schema))
+                .extracting(r -> new ArrayList<>(r.values()).toString())
+                .containsExactly("[id, null]", "[v, 20]");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseEngine.class)
     void incompatibleExistingTableIsReportedPrecisely(DatabaseEngine engine) throws Exception {
         TestDatabase db = DBS.database(engine);
         SqlDialect d = Targets.dialect(db);

@@ -102,15 +102,27 @@ public final class DebeziumCapture implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueBatches);
     }
 
-    /** A capture for a source configuration, with the column detail lookup its dialect needs. */
+    /**
+     * A capture for a source configuration, with the column detail lookup its dialect needs. For PostgreSQL this
+     * also sets up the publication (see {@link PostgresPublication}), so it talks to the server.
+     */
     public static DebeziumCapture forConfig(io.hstreamio.cdc.CdcConfig config, Dialect dialect, KeyValueStore state) {
-        return new DebeziumCapture(config.name(), dialect, EngineProperties.of(config, dialect), state, 4,
+        Properties properties = EngineProperties.of(config, dialect);
+        if (dialect == Dialect.POSTGRESQL) {
+            PostgresPublication.prepare(config, properties);
+        }
+        return new DebeziumCapture(config.name(), dialect, properties, state, 4,
                 dialect == Dialect.POSTGRESQL ? new PostgresColumnExtras(config) : ColumnExtras.NONE);
     }
 
     /** Set before {@link #start}: called on the engine thread for every mapped record. */
     public void engineListener(EngineListener listener) {
         this.engineListener = listener;
+    }
+
+    /** Any thread: a shape a snapshot outside the stream sends a table's rows with (see {@link RecordMapper#announced}). */
+    public void announced(io.hstreamio.core.record.TableSchema shape) {
+        mapper.announced(shape);
     }
 
     /** The dialect's record mapper (for positions). */

@@ -43,11 +43,11 @@ public final class EngineProperties {
         // Heartbeats carry the current log position while captured tables are idle, so stored offsets keep up:
         // a PostgreSQL slot then releases WAL, and a binlog position does not age into a purged file.
         p.setProperty("heartbeat.interval.ms", "10000");
+        // Debezium waits this long for more changes before handing a batch over; its 500 ms default was most of the
+        // end-to-end lag at moderate rates (p50 380 ms -> 42 ms in sync-benchmark.sh). Busy streams fill batches anyway.
+        p.setProperty("poll.interval.ms", "50");
 
-        List<String> include = new ArrayList<>(c.tableIncludeList());
-        for (String t : c.tables()) {
-            include.add(qualify(t, c.database(), dialect));
-        }
+        List<String> include = includePatterns(c, dialect);
         if (!include.isEmpty()) {
             p.setProperty("table.include.list", String.join(",", include));
         }
@@ -83,9 +83,21 @@ public final class EngineProperties {
             p.setProperty("publication.autocreate.mode", include.isEmpty() ? "all_tables" : "filtered");
             p.setProperty("slot.drop.on.stop", "false");
             p.setProperty("interval.handling.mode", "string");
+            p.setProperty("unavailable.value.placeholder", RecordMapper.UNAVAILABLE);
+            p.setProperty("converters", "varbit");
+            p.setProperty("varbit.type", VarbitConverter.class.getName());
         }
         c.extra().forEach(p::setProperty);
         return p;
+    }
+
+    /** Debezium's table include patterns: the user's, then the "table" names quoted. */
+    static List<String> includePatterns(CdcConfig c, Dialect dialect) {
+        List<String> include = new ArrayList<>(c.tableIncludeList());
+        for (String t : c.tables()) {
+            include.add(qualify(t, c.database(), dialect));
+        }
+        return include;
     }
 
     /** A table name as the user wrote it, turned into an anchored Debezium include pattern. */

@@ -13,7 +13,10 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads defaults, identity/serial and the database encoding from PostgreSQL's catalog, one short connection a call. */
+/**
+ * Reads defaults, identity/serial, the database encoding and each column's attnum (information_schema's
+ * ordinal_position) from PostgreSQL's catalog, one short connection a call.
+ */
 final class PostgresColumnExtras implements ColumnExtras {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresColumnExtras.class);
 
@@ -40,8 +43,8 @@ final class PostgresColumnExtras implements ColumnExtras {
             }
             Map<String, Extra> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT column_name, column_default, is_identity, "
-                    + "data_type IN ('character varying', 'character', 'text', 'json', 'jsonb', 'USER-DEFINED') "
-                    + "FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
+                    + "data_type IN ('character varying', 'character', 'text', 'json', 'jsonb', 'USER-DEFINED'), "
+                    + "ordinal_position FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
                 ps.setString(1, table.schema() == null ? "public" : table.schema());
                 ps.setString(2, table.table());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -49,7 +52,7 @@ final class PostgresColumnExtras implements ColumnExtras {
                         String dflt = rs.getString(2);
                         boolean auto = "YES".equals(rs.getString(3)) || (dflt != null && dflt.startsWith("nextval("));
                         out.put(rs.getString(1), new Extra(auto && dflt != null && dflt.startsWith("nextval(")
-                                ? null : dflt, auto, rs.getBoolean(4) ? encoding : null));
+                                ? null : dflt, auto, rs.getBoolean(4) ? encoding : null, rs.getInt(5)));
                     }
                 }
             }

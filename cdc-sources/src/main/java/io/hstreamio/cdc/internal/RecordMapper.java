@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps Debezium {@link SourceRecord}s to core {@link ChangeEvent}s.
  *
- * <p>Not thread-safe: the engine thread owns an instance. It keeps per table the column detail Debezium's DDL
+ * <p>Not thread-safe: the engine thread owns an instance ({@link #announced} alone may be called from another). It keeps per table the column detail Debezium's DDL
  * tracking knows (from schema-change events and, after a restart, from the stored schema history) and the schema it
  * last emitted, so that a row whose shape differs from the last one is preceded by a {@code SCHEMA_CHANGE} (this is
- * how PostgreSQL relation changes, which have no DDL events, reach the stream).
+ * how PostgreSQL relation changes, which have no DDL events, reach the stream; see {@link #relationChange} for how a
+ * rename is told from a dropped plus an added column).
  */
 public final class RecordMapper {
     private static final Logger LOG = LoggerFactory.getLogger(RecordMapper.class);
@@ -66,6 +67,12 @@ public final class RecordMapper {
 
     private final ColumnExtras extras;
     private final Map<TableId, Map<String, ColumnExtras.Extra>> extrasCache = new HashMap<>();
+    /** PostgreSQL: the catalog positions (attnums) of the columns of the shape last emitted, by column name. */
+    private final Map<TableId, Map<String, Integer>> positions = new HashMap<>();
+    /** Shapes a snapshot outside the stream announced (another thread puts them): the stream's "last" until its own. */
+    private final Map<TableId, Shape> announced = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Shape(TableSchema schema, Map<String, Integer> positions) {}
 
     public RecordMapper(Dialect dialect, String sourceName) {
         this(dialect, sourceName, ColumnExtras.NONE);
@@ -166,11 +173,140 @@ public final class RecordMapper {
         }
         TableSchema last = lastEmitted.put(table, schema);
         if (!schema.equals(last)) {
+            String ddl = dialect.isBinlog() ? null : relationChange(table, last, schema);
             out.add(new ChangeEvent(ChangeType.SCHEMA_CHANGE, table, schema, null, null, position(record, source),
-                    commitTime, txId, null));
+                    commitTime, txId, ddl));
         }
         out.add(new ChangeEvent(type, table, schema, before, after, position(record, source), commitTime, txId, null));
         return new Mapped(out, false);
+    }
+
+    /**
+     * The column renames between two shapes of a PostgreSQL table, as the statements that would make them; null when
+     * there are none or they cannot be told.
+     *
+     * <p>PostgreSQL sends no DDL: a relation message lists the live columns in attnum order, by name and type. A renamed
+     * column therefore looks like a dropped one plus an added one, and when the last column is dropped and a new one
+     * added between two rows, even its place is the same. The attnum tells them apart: a rename (or a type change)
+     * keeps it, and an added column gets a new one, never reused. The attnums of each shape are read from the catalog
+     * when the shape is first seen; a catalog that has moved on since (a column of the shape is gone, or the attnums no
+     * longer rise in column order) yields no renames, so a doubtful change is announced as drops and adds.
+     */
+    private String relationChange(TableId table, TableSchema last, TableSchema next) {
+        Map<String, Integer> before = positions.remove(table);
+        // At first sight the catalog was just read for the column extras; later shapes need a fresh read.
+        Map<String, ColumnExtras.Extra> catalog = last == null
+                ? extrasCache.getOrDefault(table, Map.of()) : extras.of(table);
+        Shape snapshot = announced.remove(table);
+        if (last == null && snapshot != null) {
+            last = snapshot.schema(); // the shape the snapshot's rows went out with
+            before = snapshot.positions();
+        }
+        Map<String, Integer> now = positionsOf(next, catalog);
+        if (now != null) {
+            positions.put(table, now);
+        }
+        if (last == null || before == null || now == null) {
+            return null;
+        }
+        Map<Integer, String> oldNameAt = new HashMap<>();
+        before.forEach((name, attnum) -> oldNameAt.put(attnum, name));
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (ColumnSchema c : next.columns()) {
+            String was = oldNameAt.get(now.get(c.name()));
+            if (was != null && !was.equals(c.name())) {
+                renames.put(was, c.name());
+            }
+        }
+        if (renames.isEmpty()) {
+            return null;
+        }
+        LOG.info("relation change of {}: columns renamed {}", table, renames);
+        return renameStatements(table, last, next, renames);
+    }
+
+    /**
+     * A table shape a snapshot outside the stream (the parallel hand-off) sends its rows with, so that a rename made
+     * before the stream's first row of the table is still told. Called on the snapshot's thread, right after it read
+     * the shape from the catalog; reads the columns' attnums now, while they match. PostgreSQL only.
+     */
+    public void announced(TableSchema shape) {
+        if (dialect.isBinlog()) {
+            return; // the binlog carries the DDL itself
+        }
+        Map<String, Integer> attnums = positionsOf(shape, extras.of(shape.id()));
+        if (attnums != null) {
+            announced.put(shape.id(), new Shape(shape, attnums));
+        }
+    }
+
+    /** Catalog positions of the shape's columns, or null unless each has one and they rise in column order. */
+    private static Map<String, Integer> positionsOf(TableSchema shape, Map<String, ColumnExtras.Extra> catalog) {
+        Map<String, Integer> out = new HashMap<>();
+        int previous = Integer.MIN_VALUE;
+        for (ColumnSchema c : shape.columns()) {
+            ColumnExtras.Extra e = catalog.get(c.name());
+            if (e == null || e.position() == null || e.position() <= previous) {
+                return null;
+            }
+            previous = e.position();
+            out.put(c.name(), previous);
+        }
+        return out;
+    }
+
+    /**
+     * Statements that turn the old names into the new ones in order: a name held by a column dropped in the same
+     * change is dropped first, and renames that swap names go through a free temporary name.
+     */
+    static String renameStatements(TableId table, TableSchema last, TableSchema next, Map<String, String> renames) {
+        String t = (table.schema() == null ? "" : quoteIdentifier(table.schema()) + ".")
+                + quoteIdentifier(table.table());
+        List<String> out = new ArrayList<>();
+        Set<String> held = new HashSet<>();
+        last.columns().forEach(c -> held.add(c.name()));
+        for (String to : renames.values()) {
+            if (held.contains(to) && !renames.containsKey(to)) {
+                out.add("ALTER TABLE " + t + " DROP COLUMN " + quoteIdentifier(to));
+                held.remove(to);
+            }
+        }
+        Set<String> taken = new HashSet<>(held);
+        next.columns().forEach(c -> taken.add(c.name()));
+        Map<String, String> pending = new LinkedHashMap<>(renames);
+        int temporary = 0;
+        while (!pending.isEmpty()) {
+            Map.Entry<String, String> step = null;
+            for (Map.Entry<String, String> e : pending.entrySet()) {
+                if (!held.contains(e.getValue())) {
+                    step = e;
+                    break;
+                }
+            }
+            String from;
+            String to;
+            if (step != null) {
+                from = step.getKey();
+                to = step.getValue();
+                pending.remove(from);
+            } else { // every target is still held: a cycle of renames, broken by a temporary name
+                from = pending.keySet().iterator().next();
+                String finalName = pending.remove(from);
+                do {
+                    to = "hstream_io_rename_" + temporary++;
+                } while (taken.contains(to));
+                taken.add(to);
+                pending.put(to, finalName);
+            }
+            out.add("ALTER TABLE " + t + " RENAME COLUMN " + quoteIdentifier(from) + " TO " + quoteIdentifier(to));
+            held.remove(from);
+            held.add(to);
+        }
+        return String.join("; ", out);
+    }
+
+    private static String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private List<ChangeEvent> schemaChanges(SourceRecord record, Struct value) {
@@ -306,6 +442,14 @@ public final class RecordMapper {
             Field f = fields.get(i);
             ColumnSchema c = schema.columns().get(i);
             Object raw = s.getWithoutDefault(f.name()); // get() would swap a NULL for the schema default
+            if (!dialect.isBinlog() && isUnavailable(raw)) {
+                // Writing the placeholder would corrupt the target silently; stopping names the fix.
+                throw new IllegalStateException("table " + schema.id() + " column " + c.name() + ": PostgreSQL "
+                        + "sent an update without the column's unchanged TOASTed value, since the table's REPLICA "
+                        + "IDENTITY is not FULL; run ALTER TABLE " + schema.id().table() + " REPLICA IDENTITY FULL "
+                        + "and snapshot the table again (snapshot.on.position.lost does not apply: recreate the "
+                        + "connector, or its target table)");
+            }
             values[i] = ValueDecoder.decode(c.type(), f.schema(), raw,
                     c.type() == LogicalType.BITS ? c.length() : null);
             if (raw == null && !c.nullable() && isTemporal(c.type())) {
@@ -313,6 +457,24 @@ public final class RecordMapper {
             }
         }
         return Row.trusted(values);
+    }
+
+    /** Debezium's stand-in for an unchanged TOASTed value (set in {@link EngineProperties}). */
+    static final String UNAVAILABLE = "__hstream_io_unchanged_toast__";
+    private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean isUnavailable(Object raw) {
+        if (raw instanceof String str) {
+            return str.equals(UNAVAILABLE);
+        }
+        if (raw instanceof byte[] b) {
+            return Arrays.equals(b, UNAVAILABLE_BYTES);
+        }
+        if (raw instanceof java.nio.ByteBuffer bb) {
+            return bb.remaining() == UNAVAILABLE_BYTES.length
+                    && java.nio.ByteBuffer.wrap(UNAVAILABLE_BYTES).equals(bb);
+        }
+        return raw instanceof List<?> list && list.contains(UNAVAILABLE);
     }
 
     private void zeroDate(TableSchema schema, ColumnSchema c) {
@@ -344,7 +506,8 @@ public final class RecordMapper {
         if (type == null) {
             type = LogicalType.STRING;
         }
-        ColumnSchema.Builder b = sized(ColumnSchema.builder(c.name(), type), type, length, c.scale().orElse(null))
+        ColumnSchema.Builder b = sized(ColumnSchema.builder(c.name(), type), type, c.typeName(), length,
+                c.scale().orElse(null))
                 .sourceType(json ? "JSON" : c.typeName())
                 .unsigned(c.typeName() != null && c.typeName().toUpperCase().contains("UNSIGNED"))
                 .nullable(c.isOptional())
@@ -370,8 +533,11 @@ public final class RecordMapper {
             length = null;
             scale = null;
         }
+        if (length != null && length == Integer.MAX_VALUE) {
+            length = null; // PostgreSQL varchar, varbit, text... without a bound: Debezium reports Integer.MAX_VALUE
+        }
         List<String> enumValues = p.containsKey("allowed") ? Arrays.asList(p.get("allowed").split(",", -1)) : List.of();
-        return sized(ColumnSchema.builder(f.name(), type), type, length, scale)
+        return sized(ColumnSchema.builder(f.name(), type), type, typeName, length, scale)
                 .sourceType(typeName != null ? typeName : s.type().getName())
                 .unsigned(typeName != null && typeName.toUpperCase().contains("UNSIGNED"))
                 .nullable(s.isOptional())
@@ -383,11 +549,15 @@ public final class RecordMapper {
     }
 
     /** Puts Debezium's single "length" where ColumnSchema expects it for the type. */
-    private static ColumnSchema.Builder sized(ColumnSchema.Builder b, LogicalType type, Integer length, Integer scale) {
+    private ColumnSchema.Builder sized(ColumnSchema.Builder b, LogicalType type, String typeName, Integer length,
+            Integer scale) {
         return switch (type) {
             case DECIMAL, FLOAT32, FLOAT64 -> b.precision(length).scale(scale);
             case TIME, TIME_TZ, TIMESTAMP, TIMESTAMP_TZ -> b.precision(length);
-            case INT32, INT64, UINT64, BOOLEAN, YEAR, DATE, JSON, UUID, GEOMETRY, ENUM, SET -> b;
+            // TINYINT's display width is kept because TINYINT(1) is MySQL's boolean, which sinks may map to one;
+            // other integer widths mean nothing (MySQL 8 no longer reports them).
+            case INT32 -> dialect.isBinlog() && SourceTypes.isTinyint(typeName) ? b.length(length) : b;
+            case INT64, UINT64, BOOLEAN, YEAR, DATE, JSON, UUID, GEOMETRY, ENUM, SET -> b;
             case STRING, BYTES, BITS -> b.length(length);
         };
     }

@@ -58,6 +58,10 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     public static final String STATE_KEY = "handoff.state";
     /** Task state: one key per table whose rows are all durable. */
     public static final String DONE_PREFIX = "handoff.done/";
+    /** Task metrics: the servers' row estimate of the tables to read, the rows put into the stream, tables done. */
+    public static final String METRIC_ESTIMATE = "snapshot_rows_estimate";
+    public static final String METRIC_ROWS = "snapshot_rows";
+    public static final String METRIC_TABLES_DONE = "snapshot_tables_done";
     private static final int RECENT_CHANGES = 50_000;
     private static final long[] BEFORE_ANY_EVENT = {Long.MIN_VALUE};
 
@@ -69,6 +73,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private final boolean binlog;
     private final Clock clock;
     private final int waitingLimit;
+    private final io.hstreamio.core.task.TaskMetrics metrics;
 
     // Engine thread and workers, under lock.
     private final Object lock = new Object();
@@ -95,6 +100,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private volatile boolean readerDone;
     private volatile Throwable failure;
     private volatile boolean closing;
+    private volatile java.util.function.Consumer<TableSchema> shapes = t -> {};
     private Thread reader;
 
     /**
@@ -102,7 +108,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
      * @param filter          which tables to read, as the CDC source captures them
      */
     public SnapshotHandOff(String sourceName, DatabaseUrl url, Options snapshotOptions, Predicate<TableId> filter,
-            KeyValueStore state, Clock clock) {
+            KeyValueStore state, Clock clock, io.hstreamio.core.task.TaskMetrics metrics) {
+        this.metrics = metrics;
         this.sourceName = sourceName;
         this.url = url;
         this.snapshotOptions = snapshotOptions;
@@ -115,6 +122,14 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         this.waitingLimit = parallelism;
         this.complete = state.get(STATE_KEY).map(v -> "complete".equals(new String(v, StandardCharsets.UTF_8)))
                 .orElse(false);
+    }
+
+    /**
+     * Set before {@link #start}: told each table's shape, on the snapshot's thread, before any of its rows is read
+     * (the stream's mapper needs it to tell a later rename, see {@link RecordMapper#announced}).
+     */
+    public void shapes(java.util.function.Consumer<TableSchema> listener) {
+        this.shapes = listener;
     }
 
     /** Whether the snapshot is over, now or in an earlier run: then the stream passes through untouched. */
@@ -153,7 +168,9 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 LOG.info("Source {}: snapshot of {} table(s) handed over to the change stream ({} done before)",
                         sourceName, r.tables().size(), done.size());
                 for (TableSchema t : r.tables()) {
+                    shapes.accept(t);
                     tables.put(t.id(), new TableProgress(t.id()));
+                    metrics.increment(METRIC_ESTIMATE, Math.max(0, r.stats(t.id()).estimatedRows()));
                 }
                 r.run(worker -> new Worker(), (table, chunks) -> tables.get(table.id()).split(chunks));
             }
@@ -366,6 +383,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             }
         }
         rowsEmitted += emitted;
+        metrics.increment(METRIC_ROWS, emitted);
         rowsLeftToStream += p.rows.size() - emitted;
         LOG.debug("{}: {} rows into the stream, {} left to the change events ({})", p.chunk, emitted,
                 p.rows.size() - emitted, p.window);
@@ -458,6 +476,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         private void check() {
             if (total >= 0 && committed == total) {
                 state.put(DONE_PREFIX + table, new byte[] {1});
+                metrics.increment(METRIC_TABLES_DONE, 1);
                 LOG.info("Source {}: snapshot of {} durable ({} chunks)", sourceName, table, total);
             }
         }

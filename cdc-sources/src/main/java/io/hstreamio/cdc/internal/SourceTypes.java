@@ -58,6 +58,16 @@ final class SourceTypes {
         };
     }
 
+    /** Whether a binlog type name is TINYINT, signed or not (its display width then travels as the length). */
+    static boolean isTinyint(String typeName) {
+        if (typeName == null) {
+            return false;
+        }
+        String t = typeName.toUpperCase(Locale.ROOT).trim();
+        return t.equals("TINYINT") || t.startsWith("TINYINT ") || t.startsWith("TINYINT(") || t.equals("INT1")
+                || t.startsWith("INT1 ");
+    }
+
     /** The logical type implied by a Connect field schema (Debezium semantic names first). */
     static LogicalType fromConnect(Schema schema) {
         String name = schema.name();
@@ -79,7 +89,7 @@ final class SourceTypes {
                     return LogicalType.TIME_TZ;
                 case "io.debezium.time.Year":
                     return LogicalType.YEAR;
-                case "io.debezium.data.Bits":
+                case "io.debezium.data.Bits", VarbitConverter.SCHEMA_NAME:
                     return LogicalType.BITS;
                 case "io.debezium.data.Enum":
                     return LogicalType.ENUM;

@@ -147,10 +147,16 @@ final class ValueDecoder {
         return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC);
     }
 
-    /** Debezium sends BIT(n) as little-endian bytes; BitString wants the bits most significant first. */
+    /**
+     * Debezium sends BIT(n) as little-endian bytes; BitString wants the bits most significant first. PostgreSQL varbit
+     * arrives as its bit text ({@link VarbitConverter}), which is exact and not padded.
+     */
     private static BitString bits(Schema schema, Object value, Integer bitLength) {
         if (value instanceof Boolean b) {
             return new BitString(1, new byte[] {(byte) (b ? 0x80 : 0)});
+        }
+        if (value instanceof String text) {
+            return BitString.parse(text);
         }
         byte[] le = bytes(value);
         int length = bitLength != null ? bitLength : lengthParameter(schema, le.length * 8);

@@ -109,7 +109,7 @@ class CaptureThroughputIT {
 
     private static double rawEngineRate(TestDatabase db, String taskId, InMemoryKeyValueStore kv) throws Exception {
         CdcConfig cfg = new CdcConfig(taskId, "mariadb", db.host(), db.port(), db.user(), db.password(), db.name(),
-                List.of("bench"), null, null, null, "no_data", Map.of());
+                List.of("bench"), null, null, null, "no_data", false, Map.of());
         Properties p = EngineProperties.of(cfg, Dialect.MARIADB);
         String id = KvRegistry.register(kv);
         p.setProperty(KvRegistry.ID_PROPERTY, id);

@@ -31,7 +31,7 @@ class EnginePropertiesTest {
     @Test
     void tablesAreQualifiedAndMatchedLiterally() {
         CdcConfig c = new CdcConfig("n", "mysql", "h", 3306, "u", "secret", "shop", List.of("orders", "other.t"),
-                List.of("shop\\.audit_.*"), List.of("shop\\.tmp"), "UTC", null, Map.of());
+                List.of("shop\\.audit_.*"), List.of("shop\\.tmp"), "UTC", null, false, Map.of());
         var p = EngineProperties.of(c, Dialect.MARIADB);
         List<Pattern> include = java.util.Arrays.stream(p.getProperty("table.include.list").split(","))
                 .map(Pattern::compile).toList();
@@ -48,9 +48,22 @@ class EnginePropertiesTest {
     }
 
     @Test
+    void publicationSchemasComeFromPatternsThatNameTheirSchema() {
+        CdcConfig c = new CdcConfig("n", "postgresql", "h", 5432, "u", "", "db", List.of("orders", "sales.t"),
+                List.of("public\\.audit_.*", "sales\\.x"), null, null, null, true, Map.of());
+        assertThat(PostgresPublication.schemasOf(EngineProperties.includePatterns(c, Dialect.POSTGRESQL)))
+                .contains(List.of("public", "sales"));
+        assertThat(PostgresPublication.schemasOf(List.of(Pattern.quote("we\\ird.t")))).contains(List.of("we\\ird"));
+        // A pattern whose schema part is itself a pattern could match schemas no list names.
+        assertThat(PostgresPublication.schemasOf(List.of("public\\.a", "s.*\\.t"))).isEmpty();
+        assertThat(PostgresPublication.schemasOf(List.of(".*\\.orders"))).isEmpty();
+        assertThat(PostgresPublication.schemasOf(List.of())).isEmpty();
+    }
+
+    @Test
     void postgresGetsDerivedSlotAndHeartbeats() {
         CdcConfig c = new CdcConfig("Conn-1", "postgresql", "h", 5432, "u", "", "db", List.of("orders"),
-                null, null, null, null, Map.of());
+                null, null, null, null, false, Map.of());
         var p = EngineProperties.of(c, Dialect.POSTGRESQL);
         assertThat(p.getProperty("plugin.name")).isEqualTo("pgoutput");
         assertThat(p.getProperty("slot.name")).isEqualTo(EngineProperties.slotName("Conn-1")).startsWith("hstream_conn_1_");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.ChangeType;
+import io.hstreamio.core.record.ColumnSchema;
 import io.hstreamio.core.record.LogicalType;
 import io.hstreamio.core.record.TableId;
+import io.hstreamio.core.record.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,131 @@ class RecordMapperTest {
         ChangeEvent b = m.map(record(e, "c", null, row(r, 2, "b"), 100, null)).events().get(0);
         assertThat(b.position().isAfter(a.position())).isTrue();
         assertThat(b.position().offset()).isEqualTo(a.position().offset()).containsEntry("lsn", "100");
+    }
+
+    /** A row schema of an int4 key and text columns, in the order given. */
+    private static Schema shape(String... columns) {
+        SchemaBuilder b = SchemaBuilder.struct().name("db.public.t.Value").optional()
+                .field("id", SchemaBuilder.int32().parameter(RecordMapper.TYPE_PARAM, "INT4").build());
+        for (String c : columns) {
+            b.field(c, SchemaBuilder.string().optional().parameter(RecordMapper.TYPE_PARAM, "TEXT").build());
+        }
+        return b.build();
+    }
+
+    /** A catalog whose columns (name, attnum pairs) the test changes between rows, as DDL would. */
+    private static final class FakeCatalog implements ColumnExtras {
+        final Map<String, Extra> columns = new java.util.HashMap<>();
+
+        FakeCatalog set(Object... nameThenAttnum) {
+            columns.clear();
+            for (int i = 0; i < nameThenAttnum.length; i += 2) {
+                columns.put((String) nameThenAttnum[i], new Extra(null, false, null, (Integer) nameThenAttnum[i + 1]));
+            }
+            return this;
+        }
+
+        @Override
+        public Map<String, Extra> of(TableId table) {
+            return Map.copyOf(columns);
+        }
+    }
+
+    /** Maps one insert of the given shape and returns the DDL of the schema change it brought, or "none". */
+    private static String ddlOfShapeChange(RecordMapper m, Schema shape, long lsn) {
+        List<ChangeEvent> events = m.map(record(envelope(shape), "c", null, new Struct(shape).put("id", 1), lsn,
+                null)).events();
+        assertThat(events.get(events.size() - 1).type()).isEqualTo(ChangeType.INSERT);
+        if (events.size() == 1) {
+            return "none";
+        }
+        assertThat(events.get(0).type()).isEqualTo(ChangeType.SCHEMA_CHANGE);
+        assertThat(events.get(0).schema()).isSameAs(events.get(1).schema());
+        return String.valueOf(events.get(0).ddl());
+    }
+
+    @Test
+    void aColumnKeepingItsAttnumUnderANewNameIsARenameAndANewAttnumIsNot() {
+        FakeCatalog catalog = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
+        RecordMapper m = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        assertThat(ddlOfShapeChange(m, shape("a", "b"), 100)).isEqualTo("null");
+
+        catalog.set("id", 1, "a", 2, "c", 3); // RENAME b TO c
+        assertThat(ddlOfShapeChange(m, shape("a", "c"), 200))
+                .isEqualTo("ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"c\"");
+
+        catalog.set("id", 1, "a", 2, "d", 4); // DROP c, ADD d: same place in the row, another attnum
+        assertThat(ddlOfShapeChange(m, shape("a", "d"), 300)).isEqualTo("null");
+
+        catalog.set("id", 1, "a", 2, "d", 4); // same shape: no change at all
+        assertThat(ddlOfShapeChange(m, shape("a", "d"), 400)).isEqualTo("none");
+    }
+
+    @Test
+    void aShapeAnnouncedByASnapshotOutsideTheStreamLetsTheFirstStreamedRowTellARename() {
+        FakeCatalog catalog = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
+        RecordMapper m = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        TableId t = new TableId("db", "public", "t");
+        m.announced(new TableSchema(t, List.of(ColumnSchema.builder("id", LogicalType.INT32).build(), text("a"),
+                text("b")), List.of("id")));
+        catalog.set("id", 1, "a", 2, "c", 3); // RENAME b TO c before the stream's first row of the table
+        assertThat(ddlOfShapeChange(m, shape("a", "c"), 100))
+                .isEqualTo("ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"c\"");
+        // Without an announced shape the first row has nothing to compare with.
+        RecordMapper fresh = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        assertThat(ddlOfShapeChange(fresh, shape("a", "c"), 100)).isEqualTo("null");
+    }
+
+    @Test
+    void aCatalogThatMovedOnSinceTheRowYieldsNoRename() {
+        FakeCatalog catalog = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
+        RecordMapper m = new RecordMapper(Dialect.POSTGRESQL, "src", catalog);
+        ddlOfShapeChange(m, shape("a", "b"), 100);
+        // The row says b became c, but by the time it is read c was renamed again: c is not in the catalog.
+        catalog.set("id", 1, "a", 2, "e", 3);
+        assertThat(ddlOfShapeChange(m, shape("a", "c"), 200)).isEqualTo("null");
+        // Names that no longer rise in attnum order are not trusted either: the row says b became c, but since
+        // then a was renamed to c and b to a; read naively, that would be a swap.
+        FakeCatalog later = new FakeCatalog().set("id", 1, "a", 2, "b", 3);
+        RecordMapper m2 = new RecordMapper(Dialect.POSTGRESQL, "src", later);
+        ddlOfShapeChange(m2, shape("a", "b"), 100);
+        later.set("id", 1, "c", 2, "a", 3);
+        assertThat(ddlOfShapeChange(m2, shape("a", "c"), 200)).isEqualTo("null");
+        // Without a catalog (lookup failed) a changed shape is still announced, without renames.
+        RecordMapper blind = new RecordMapper(Dialect.POSTGRESQL, "src");
+        ddlOfShapeChange(blind, shape("a", "b"), 100);
+        assertThat(ddlOfShapeChange(blind, shape("a", "c"), 200)).isEqualTo("null");
+    }
+
+    @Test
+    void renameStatementsFreeTheNamesTheyReuse() {
+        TableId t = new TableId("db", "public", "t");
+        TableSchema old = new TableSchema(t, List.of(text("a"), text("b"), text("c")), List.of());
+        // swap a and b: one temporary name
+        assertThat(RecordMapper.renameStatements(t, old, new TableSchema(t, List.of(text("b"), text("a"), text("c")),
+                List.of()), new java.util.LinkedHashMap<>(Map.of("a", "b", "b", "a")))).isIn(
+                "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"a\" TO \"hstream_io_rename_0\"; "
+                        + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"a\"; "
+                        + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"hstream_io_rename_0\" TO \"b\"",
+                "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"hstream_io_rename_0\"; "
+                        + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"a\" TO \"b\"; "
+                        + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"hstream_io_rename_0\" TO \"a\"");
+        // a chain a -> b -> x: the free end first, no temporary name
+        java.util.LinkedHashMap<String, String> chain = new java.util.LinkedHashMap<>();
+        chain.put("a", "b");
+        chain.put("b", "x");
+        assertThat(RecordMapper.renameStatements(t, old, new TableSchema(t, List.of(text("b"), text("x"), text("c")),
+                List.of()), chain)).isEqualTo("ALTER TABLE \"public\".\"t\" RENAME COLUMN \"b\" TO \"x\"; "
+                + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"a\" TO \"b\"");
+        // a renamed onto the name of c, which was dropped; quotes in names are doubled
+        TableSchema quoted = new TableSchema(t, List.of(text("a\"q"), text("c")), List.of());
+        assertThat(RecordMapper.renameStatements(t, quoted, new TableSchema(t, List.of(text("c")), List.of()),
+                Map.of("a\"q", "c"))).isEqualTo("ALTER TABLE \"public\".\"t\" DROP COLUMN \"c\"; "
+                + "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"a\"\"q\" TO \"c\"");
+    }
+
+    private static ColumnSchema text(String name) {
+        return ColumnSchema.builder(name, LogicalType.STRING).build();
     }
 
     @Test

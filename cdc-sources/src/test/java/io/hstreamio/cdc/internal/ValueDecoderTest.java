@@ -1,6 +1,7 @@
 package io.hstreamio.cdc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.debezium.data.Bits;
 import io.debezium.data.VariableScaleDecimal;
@@ -82,6 +83,36 @@ class ValueDecoderTest {
             assertThat(ValueDecoder.decode(LogicalType.BITS, schema, encoded, bits.length()))
                     .isEqualTo(BitString.parse(bits));
         });
+    }
+
+    @Test
+    void varbitTextKeepsItsLengthAndLeadingZerosWhateverTheDeclaredLength() {
+        RandomCases.forAll(g -> {
+            String bits = g.string(0, 300, "01");
+            int declared = g.intIn(Math.max(1, bits.length()), 400);
+            String text = VarbitConverter.toText(bits);
+            // The schema the converter registers, with the declared length Debezium adds as a parameter.
+            Schema schema = org.apache.kafka.connect.data.SchemaBuilder.string().name(VarbitConverter.SCHEMA_NAME)
+                    .parameter("length", Integer.toString(declared)).optional().build();
+            Object decoded = ValueDecoder.decode(LogicalType.BITS, schema, text, declared);
+            assertThat(decoded).isEqualTo(BitString.parse(bits));
+            assertThat(decoded.toString()).isEqualTo(bits);
+        });
+    }
+
+    @Test
+    void varbitConverterNeverThrowsAndWhatIsNotABitStringStopsTheDecoder() {
+        Schema schema = org.apache.kafka.connect.data.SchemaBuilder.string().name(VarbitConverter.SCHEMA_NAME)
+                .optional().build();
+        // Debezium would swallow a converter's exception and send null: the decoder is where bad input stops.
+        assertThatThrownBy(() -> ValueDecoder.decode(LogicalType.BITS, schema, VarbitConverter.toText("10x"), 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a bit string");
+        assertThatThrownBy(() -> ValueDecoder.decode(LogicalType.BITS, schema,
+                VarbitConverter.toText(new byte[] {5}), 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(VarbitConverter.toText(
+                io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn.UNCHANGED_TOAST_VALUE))
+                .isEqualTo(RecordMapper.UNAVAILABLE);
+        assertThat(VarbitConverter.toText(null)).isNull();
     }
 
     @Test

@@ -421,9 +421,15 @@ public final class MySqlDialect extends SqlDialect {
 
     @Override
     protected boolean isRetriableVendorCode(int code) {
-        // 1205 lock wait timeout, 1213 deadlock, 1040 too many connections, 1053 shutdown, 1927 connection killed,
-        // 2006/2013 server gone away / lost.
-        return code == 1205 || code == 1213 || code == 1040 || code == 1053 || code == 1927 || code == 2006
+        // 1205 lock wait timeout, 1213 deadlock.
+        return code == 1205 || code == 1213;
+    }
+
+    @Override
+    protected boolean isConnectionVendorCode(int code) {
+        // 1040 too many connections, 1053 server shutdown, 1927 connection killed, 2002/2003 cannot connect,
+        // 2006/2013 server gone away / connection lost.
+        return code == 1040 || code == 1053 || code == 1927 || code == 2002 || code == 2003 || code == 2006
                 || code == 2013;
     }
 

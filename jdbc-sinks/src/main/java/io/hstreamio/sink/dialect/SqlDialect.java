@@ -136,20 +136,21 @@ public abstract class SqlDialect {
     // ---- errors -------------------------------------------------------------------------------------------------
 
     /**
-     * Whether retrying the whole transaction may succeed: connection lost (SQLState class 08), serialization failure
-     * (40001), deadlock (40P01, MySQL 1213), server shutting down (57P01..57P03), lock wait timeout, too many
-     * connections. Everything else (constraint violations, bad values) is permanent.
+     * Whether retrying the whole transaction may succeed: the server cannot be reached ({@link #isConnectionFailure}),
+     * serialization failure (40001), deadlock (40P01, MySQL 1213), lock wait timeout, and the like. Everything else
+     * (constraint violations, bad values) is permanent.
      */
     public boolean isRetriable(SQLException e) {
+        if (isConnectionFailure(e)) {
+            return true;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
                 return true;
             }
             if (t instanceof SQLException s) {
                 String state = s.getSQLState();
-                if (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                        || state.equals("53300") || state.equals("55P03"))) {
+                if (state != null && (state.equals("40001") || state.equals("40P01") || state.equals("55P03"))) {
                     return true;
                 }
                 if (isRetriableVendorCode(s.getErrorCode())) {
@@ -161,6 +162,46 @@ public abstract class SqlDialect {
                 }
             }
         }
+        return false;
+    }
+
+    /**
+     * Whether the server could not be reached or went away: connection refused, reset or lost (SQLState class 08, a
+     * socket error underneath), server shutting down (57P01..57P03) or out of connections (53300; MySQL codes in
+     * {@link #isConnectionVendorCode}). Such a failure lasts as long as the outage, so it is retried for a time, not a
+     * number of attempts. A pool's "connection not available" counts only through its cause: a wrong password
+     * (28P01) behind it is no outage.
+     */
+    public boolean isConnectionFailure(SQLException e) {
+        return connectionFailure(e, 0);
+    }
+
+    private boolean connectionFailure(Throwable t, int depth) {
+        for (; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                        || state.equals("57P03") || state.equals("53300"))) {
+                    return true;
+                }
+                if (isConnectionVendorCode(s.getErrorCode())
+                        || state == null && s instanceof java.sql.SQLTransientConnectionException) {
+                    return true;
+                }
+                SQLException next = s.getNextException();
+                if (next != null && next != s.getCause() && connectionFailure(next, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Vendor error codes that mean the connection is gone or cannot be made. */
+    protected boolean isConnectionVendorCode(int code) {
         return false;
     }
 

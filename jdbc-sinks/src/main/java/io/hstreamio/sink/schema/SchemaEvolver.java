@@ -81,7 +81,8 @@ public final class SchemaEvolver {
                 out.add("ALTER TABLE " + t + " RENAME COLUMN " + dialect.quote(have.get(from).name()) + " TO "
                         + dialect.quote(r[1]));
                 SchemaPlanner.ExistingColumn e = have.remove(from);
-                have.put(to, new SchemaPlanner.ExistingColumn(r[1], e.type(), e.nullable(), e.hasDefault()));
+                have.put(to, new SchemaPlanner.ExistingColumn(r[1], e.type(), e.nullable(), e.hasDefault(),
+                        e.mysql()));
             }
         }
 
@@ -118,8 +119,7 @@ public final class SchemaEvolver {
                             + target + " and the source now needs " + mapped.ddl() + " (" + why + ")"));
                 }
                 out.add(mysql
-                        ? "ALTER TABLE " + t + " MODIFY COLUMN " + dialect.quote(e.name()) + " " + mapped.ddl()
-                                + (e.nullable() ? " NULL" : " NOT NULL")
+                        ? "ALTER TABLE " + t + " MODIFY COLUMN " + restate(target, ddl, e, mapped.ddl(), e.nullable())
                         : "ALTER TABLE " + t + " ALTER COLUMN " + dialect.quote(e.name()) + " TYPE " + mapped.ddl());
             }
         }
@@ -142,11 +142,24 @@ public final class SchemaEvolver {
                 out.add("ALTER TABLE " + t + " DROP COLUMN " + dialect.quote(e.name()));
             } else if (!e.nullable()) {
                 out.add(mysql
-                        ? "ALTER TABLE " + t + " MODIFY COLUMN " + dialect.quote(e.name()) + " " + e.type() + " NULL"
+                        ? "ALTER TABLE " + t + " MODIFY COLUMN " + restate(target, ddl, e, e.type(), true)
                         : "ALTER TABLE " + t + " ALTER COLUMN " + dialect.quote(e.name()) + " DROP NOT NULL");
             }
         }
         return out;
+    }
+
+    /**
+     * A MySQL column's whole definition with a new type or nullability: MODIFY COLUMN replaces the definition, so
+     * the DEFAULT, AUTO_INCREMENT, ON UPDATE, comment and collation are restated as the column has them.
+     */
+    private String restate(TableRef target, String ddl, SchemaPlanner.ExistingColumn e, String type, boolean nullable)
+            throws Refused {
+        if (e.mysql().generated()) {
+            throw new Refused(refusal(target, ddl, "column " + e.name() + " is a generated column in " + target
+                    + " (" + e.mysql().extra() + ") and its type or nullability would have to change"));
+        }
+        return e.mysql().restate((MySqlDialect) dialect, e.name(), type, nullable);
     }
 
     /** "Table X: cannot apply DDL: why. Fix: ..." in one line. */

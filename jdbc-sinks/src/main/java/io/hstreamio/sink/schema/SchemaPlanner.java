@@ -40,8 +40,11 @@ public final class SchemaPlanner {
         this.mysql = dialect instanceof MySqlDialect;
     }
 
-    /** A column as information_schema describes it. */
-    record ExistingColumn(String name, String type, boolean nullable, boolean hasDefault) {}
+    /**
+     * A column as information_schema describes it; {@code mysql} holds the rest of a MySQL/MariaDB column's
+     * definition (for MODIFY COLUMN, which must restate it), null for PostgreSQL.
+     */
+    record ExistingColumn(String name, String type, boolean nullable, boolean hasDefault, MySqlColumn mysql) {}
 
     /** The plan for {@code source} at {@code target}; reads the catalog, writes nothing. */
     public SchemaPlan plan(Connection c, TableSchema source, TableRef target) throws SQLException {
@@ -156,13 +159,15 @@ public final class SchemaPlanner {
 
     Map<String, ExistingColumn> readColumns(Connection c, TableRef t) throws SQLException {
         String sql = mysql
-                ? "SELECT column_name, column_type, is_nullable, column_default FROM information_schema.columns "
+                ? "SELECT column_name, column_type, is_nullable, column_default, extra, column_comment, "
+                        + "character_set_name, collation_name FROM information_schema.columns "
                         + "WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ordinal_position"
                 : "SELECT column_name, data_type, is_nullable, column_default, character_maximum_length, "
                         + "numeric_precision, numeric_scale, datetime_precision, udt_name "
                         + "FROM information_schema.columns WHERE table_schema = COALESCE(?, current_schema()) "
                         + "AND table_name = ? ORDER BY ordinal_position";
         Map<String, ExistingColumn> out = new LinkedHashMap<>();
+        boolean mariadb = mysql && c.getMetaData().getDatabaseProductVersion().contains("MariaDB");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, t.schema());
             ps.setString(2, t.table());
@@ -172,8 +177,11 @@ public final class SchemaPlanner {
                     String type = mysql ? rs.getString(2) : postgresType(rs);
                     // MariaDB reports a missing default as the text NULL.
                     String def = rs.getString(4);
-                    boolean hasDefault = def != null && !(mysql && def.equalsIgnoreCase("null"));
-                    out.put(key(name), new ExistingColumn(name, type, "YES".equals(rs.getString(3)), hasDefault));
+                    boolean hasDefault = def != null && !(mariadb && def.equalsIgnoreCase("null"));
+                    MySqlColumn rest = mysql ? new MySqlColumn(def, rs.getString(5), rs.getString(6),
+                            rs.getString(7), rs.getString(8), mariadb) : null;
+                    out.put(key(name), new ExistingColumn(name, type, "YES".equals(rs.getString(3)), hasDefault,
+                            rest));
                 }
             }
         }

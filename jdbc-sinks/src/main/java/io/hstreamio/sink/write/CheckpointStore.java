@@ -39,8 +39,18 @@ public final class CheckpointStore {
     }
 
     public Map<ShardKey, RecordId> load(Connection c) throws SQLException {
+        return load(c, false);
+    }
+
+    /**
+     * This sink's checkpoints. With {@code lock} (inside a transaction), the rows are read with FOR UPDATE: that waits
+     * for a transaction still writing them (a commit the server is finishing after the client lost the connection)
+     * and then reads what it left.
+     */
+    public Map<ShardKey, RecordId> load(Connection c, boolean lock) throws SQLException {
         Map<ShardKey, RecordId> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(dialect.checkpointSelectSql(schema))) {
+        String sql = dialect.checkpointSelectSql(schema) + (lock ? " FOR UPDATE" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, sink);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

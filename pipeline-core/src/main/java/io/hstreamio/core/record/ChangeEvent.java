@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param position      where the change sits in the source's log; null for snapshot reads outside any log
  * @param commitTime    when the source committed the change; null when unknown (snapshot reads)
  * @param transactionId the source transaction, when known
- * @param ddl           the statement behind a SCHEMA_CHANGE or TRUNCATE, when known
+ * @param ddl           the statement behind a SCHEMA_CHANGE or TRUNCATE, when known; a source without DDL events
+ *                      (PostgreSQL) may state a change it recognised (column renames) as equivalent statements
  */
 public record ChangeEvent(
         ChangeType type,

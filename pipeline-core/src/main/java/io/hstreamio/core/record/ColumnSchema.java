@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param name          column name as the source spells it
  * @param type          logical type, which fixes the Java type of values
  * @param sourceType    the source's type name, e.g. {@code "BIGINT UNSIGNED"}, {@code "varchar"}, {@code "int4"}
- * @param length        character or byte length (VARCHAR(n), BINARY(n), BIT(n)); null when none
+ * @param length        character or byte length (VARCHAR(n), BINARY(n), BIT(n)), or the display width of a MySQL
+ *                      TINYINT(n), which tells MySQL's boolean TINYINT(1) apart; null when none
  * @param precision     numeric precision, or fractional-second precision for temporal types; null when none
  * @param scale         numeric scale; null when none
  * @param unsigned      MySQL UNSIGNED

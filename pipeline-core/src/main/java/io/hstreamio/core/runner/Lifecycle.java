@@ -13,6 +13,7 @@ final class Lifecycle {
 
     private final String name;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final CountDownLatch stop = new CountDownLatch(1);
     private volatile TaskState state = TaskState.NEW;
     private volatile boolean stopRequested;
     private volatile Throwable failure;
@@ -37,7 +38,13 @@ final class Lifecycle {
     synchronized boolean requestStop() {
         boolean first = !stopRequested;
         stopRequested = true;
+        stop.countDown();
         return first;
+    }
+
+    /** Waits up to {@code d} for a stop request; true if one came. Lets backoff pauses end at once on stop. */
+    boolean awaitStop(java.time.Duration d) throws InterruptedException {
+        return stop.await(d.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     synchronized void begin() {

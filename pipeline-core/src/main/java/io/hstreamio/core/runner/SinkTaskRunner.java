@@ -14,7 +14,9 @@ import io.hstreamio.core.task.SinkTask;
 import io.hstreamio.core.task.TaskMetrics;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.task.ToolkitOptions;
+import io.hstreamio.core.task.UnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * Runs one {@link SinkTask}: reads the stream through a durable subscription, hands batches to the task, and
  * acknowledges them only after the task's {@code flush} returned (at-least-once by construction).
  *
- * <p>Failures: a {@code RetriableException} is retried with backoff ({@code task.error.maxRetries}). Any other failure of
- * a batch replays it one record at a time, so that only the records that fail on their own meet
+ * <p>Failures: a {@code RetriableException} is retried with backoff ({@code task.error.maxRetries}). An
+ * {@code UnavailableException} (the target cannot be reached) is retried with the same backoff for up to
+ * {@code connection.retry.timeout}, then fails the task: an outage is nobody's record error. Any other failure of a
+ * batch replays it one record at a time, so that only the records that fail on their own meet
  * {@code task.error.skipStrategy} (see {@link RecordErrorHandler}). {@link #run()} runs on the caller's thread;
- * {@link #stop()} may be called from any thread.
+ * {@link #stop()} may be called from any thread, and ends a backoff pause at once.
  */
 public final class SinkTaskRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
@@ -63,7 +67,8 @@ public final class SinkTaskRunner implements Runnable {
         this.stockTable = StreamRecordCodec.parseTable(
                 options.raw().get("table") instanceof String table && !table.isBlank() ? table : stream);
         this.state = store.keyValueStore(TaskStates.namespace(taskId));
-        this.retry = Retry.of(options.get(ToolkitOptions.MAX_RETRIES));
+        this.retry = new Retry(options.get(ToolkitOptions.MAX_RETRIES), Retry.INITIAL_BACKOFF, Retry.MAX_BACKOFF,
+                this::pauseUnlessStopped, options.get(ToolkitOptions.CONNECTION_RETRY_TIMEOUT), clock);
         this.errors = new RecordErrorHandler(taskId, options, store, metrics);
         this.lifecycle = new Lifecycle("sink task " + taskId);
     }
@@ -126,6 +131,9 @@ public final class SinkTaskRunner implements Runnable {
                 committed = Map.copyOf(subscription.committed());
             }
             lifecycle.finish(TaskState.STOPPED);
+        } catch (StopRequested e) {
+            // Stopped while waiting to retry: the batch stays unacknowledged and is read again on restart.
+            lifecycle.finish(TaskState.STOPPED);
         } catch (Throwable e) {
             lifecycle.fail(e);
             if (e instanceof InterruptedException) {
@@ -157,8 +165,8 @@ public final class SinkTaskRunner implements Runnable {
         try {
             writeAndFlush(batch);
             metrics.delivered(batch.size(), bytes);
-        } catch (InterruptedException e) {
-            throw e;
+        } catch (InterruptedException | UnavailableException | StopRequested e) {
+            throw e; // not the records' fault: replaying them one by one would only wait again
         } catch (Exception batchFailure) {
             log.warn("Sink task {}: a batch of {} records failed ({}); replaying it record by record", taskId,
                     batch.size(), batchFailure.getMessage());
@@ -167,12 +175,25 @@ public final class SinkTaskRunner implements Runnable {
                 try {
                     writeAndFlush(List.of(one));
                     metrics.delivered(1, sources.get(i).record().payload().length);
-                } catch (InterruptedException e) {
+                } catch (InterruptedException | UnavailableException | StopRequested e) {
                     throw e;
                 } catch (Exception e) {
                     errors.handle(stream, sources.get(i), RecordErrorHandler.describe(one), e);
                 }
             }
+        }
+    }
+
+    private void pauseUnlessStopped(Duration d) throws InterruptedException {
+        if (lifecycle.awaitStop(d)) {
+            throw new StopRequested();
+        }
+    }
+
+    /** Ends a retry loop when the task is asked to stop during a backoff pause. */
+    private static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super("stop requested while waiting to retry", null, false, false);
         }
     }
 

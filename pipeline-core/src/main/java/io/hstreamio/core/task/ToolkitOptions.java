@@ -26,6 +26,15 @@ public final class ToolkitOptions {
             .validator(Validators.range(0, 1000))
             .build();
 
+    public static final OptionDef<Duration> CONNECTION_RETRY_TIMEOUT = OptionDef.duration("connection.retry.timeout")
+            .doc("How long a sink keeps retrying, with backoff doubling from 100 ms up to 10 s, while its target cannot "
+                    + "be reached (connection refused or lost, server shutting down or out of connections) before the "
+                    + "task fails. Such retries are not record errors and do not use up task.error.maxRetries; 0s "
+                    + "counts them like any transient failure.")
+            .defaultValue(Duration.ofMinutes(5))
+            .validator(Validators.durationRange(Duration.ZERO, Duration.ofDays(7)))
+            .build();
+
     public static final OptionDef<SkipStrategy> SKIP_STRATEGY = OptionDef.enumeration(
                     "task.error.skipStrategy", SkipStrategy.class)
             .doc("What a sink does with a record that fails for good: SkipAll, SkipSome (up to task.error.skipCount), "
@@ -78,7 +87,7 @@ public final class ToolkitOptions {
     /** The connector's options plus those every sink has. */
     public static OptionsDefinition forSink(SinkConnector connector) {
         return OptionsDefinition.builder(connector.name() + " sink")
-                .add(STREAM, MAX_RETRIES, SKIP_STRATEGY, SKIP_COUNT, ERROR_STREAM, FROM_OFFSET, BATCH_MAX_RECORDS,
+                .add(STREAM, MAX_RETRIES, CONNECTION_RETRY_TIMEOUT, SKIP_STRATEGY, SKIP_COUNT, ERROR_STREAM, FROM_OFFSET, BATCH_MAX_RECORDS,
                         BATCH_MAX_AGE)
                 .addAll(connector.options())
                 .build();

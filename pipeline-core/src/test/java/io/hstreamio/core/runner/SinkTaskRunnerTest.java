@@ -23,6 +23,7 @@ import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.core.task.SinkTask;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.task.ToolkitOptions;
+import io.hstreamio.core.task.UnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +69,9 @@ class SinkTaskRunnerTest {
         final List<SinkRecord> buffer = new ArrayList<>();
         final Predicate<Long> poison;
         int transientFailuresLeft;
+        /** Flushes that fail as if the target were down (Integer.MAX_VALUE: down for good). */
+        volatile int unavailableLeft;
+        volatile int singleRecordFlushes;
         int flushes;
 
         MemorySink(Predicate<Long> poison, int transientFailures) {
@@ -86,6 +90,13 @@ class SinkTaskRunnerTest {
         @Override
         public void flush() {
             try {
+                if (buffer.size() == 1) {
+                    singleRecordFlushes++;
+                }
+                if (unavailableLeft > 0) {
+                    unavailableLeft--;
+                    throw new UnavailableException("memory target is unreachable: connection refused");
+                }
                 if (transientFailuresLeft > 0) {
                     transientFailuresLeft--;
                     throw new RetriableException("connection reset");
@@ -208,6 +219,56 @@ class SinkTaskRunnerTest {
         assertThat(runner.metrics().skippedRecords()).isEqualTo(3);
         assertThat(runner.failure()).hasValueSatisfying(e -> assertThat(e.getMessage())
                 .contains("key {id=400}", "task.error.skipCount=3"));
+    }
+
+    @Test
+    void anOutageIsWaitedOutWithoutUsingUpRetriesOrBlamingRecords() throws Exception {
+        MemorySink sink = new MemorySink(id -> false, 0);
+        sink.unavailableLeft = 4; // backoff 100 + 200 + 400 + 800 ms
+        SinkTaskRunner runner = runner("k5", sink, Map.of("task.error.maxRetries", 1,
+                "connection.retry.timeout", "1m"));
+        runUntil(runner, ROWS + 1);
+
+        assertThat(runner.state()).isEqualTo(TaskState.STOPPED);
+        assertAllRowsExcept(sink, id -> false);
+        assertThat(runner.metrics().snapshot()).containsEntry("retries", 4L).containsEntry("failures", 0L);
+        assertThat(sink.singleRecordFlushes).as("no record-by-record replay").isZero();
+    }
+
+    @Test
+    void anOutageLongerThanTheTimeoutFailsTheTaskNamingTheOptionNotARecord() throws Exception {
+        MemorySink sink = new MemorySink(id -> false, 0);
+        sink.unavailableLeft = Integer.MAX_VALUE;
+        SinkTaskRunner runner = runner("k6", sink, Map.of("connection.retry.timeout", "1s"));
+        runUntil(runner, ROWS + 1);
+
+        assertThat(runner.state()).isEqualTo(TaskState.FAILED);
+        assertThat(runner.failure()).hasValueSatisfying(e -> assertThat(e)
+                .isInstanceOf(UnavailableException.class)
+                .hasMessageContaining("sink task k6 failed: unreachable for 1.0 s")
+                .hasMessageContaining("connection.retry.timeout=1.0 s")
+                .hasMessageContaining("memory target is unreachable"));
+        assertThat(runner.metrics().snapshot()).containsEntry("failures", 0L).containsEntry("records_skipped", 0L);
+        assertThat(sink.singleRecordFlushes).as("no record-by-record replay").isZero();
+        assertThat(sink.rows).isEmpty();
+    }
+
+    @Test
+    void stopDuringAnOutageEndsTheBackoffAtOnce() throws Exception {
+        MemorySink sink = new MemorySink(id -> false, 0);
+        sink.unavailableLeft = Integer.MAX_VALUE;
+        SinkTaskRunner runner = runner("k7", sink, Map.of());
+        Thread t = new Thread(runner, "test-sink");
+        t.start();
+        // Backoff reaches 1.6 s after five failures; the stop must not wait for the pause (or the 5 min budget).
+        await().atMost(Duration.ofSeconds(20)).until(() -> runner.metrics().snapshot().get("retries") >= 5);
+        long stopAt = System.nanoTime();
+        runner.stop();
+        assertThat(runner.awaitTermination(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(runner.state()).isEqualTo(TaskState.STOPPED);
+        assertThat(runner.failure()).isEmpty();
+        assertThat(runner.committed()).as("nothing acknowledged").isEmpty();
     }
 
     /** Only for its (empty) option definition. */

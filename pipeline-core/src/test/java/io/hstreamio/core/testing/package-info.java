@@ -1,6 +1,8 @@
 /**
  * Test support shared with the other modules through the pipeline-core test-jar: {@link
- * io.hstreamio.core.testing.TestDatabases} gives each test class its own fresh MariaDB and PostgreSQL database.
+ * io.hstreamio.core.testing.TestDatabases} gives each test class its own fresh MariaDB and PostgreSQL database;
+ * {@link io.hstreamio.core.testing.TcpProxy} stands between a client and a shared server so that a test can cut the
+ * connection (an outage) without stopping the server for everyone else.
  *
  * <p>Where the servers are, per engine ({@code MARIADB} or {@code POSTGRES}):
  *

@@ -1,9 +1,12 @@
 package io.hstreamio.runtime.cli;
 
+import io.hstreamio.snapshot.BadInputException;
+import io.hstreamio.snapshot.DatabaseUrl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,14 +17,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo",
-        description = "The main job on embedded defaults, needing nothing else: the built-in generator writes rows "
-                + "into a durable stream of the embedded store, the blackhole sink reads and counts them, and the "
-                + "counts are checked. (The MySQL→PostgreSQL demo replaces it once those connectors land.)")
+        description = {"The main job: a sample shop database in MariaDB/MySQL (customers, products, orders, items; "
+                + "many types) kept in sync into PostgreSQL (parallel snapshot, then change data capture, through a "
+                + "durable stream of the embedded store) while it changes live; then the copy is verified row by row. "
+                + "It drops and recreates the demo databases named in --from/--to.",
+                "When no MariaDB or PostgreSQL answers (run scripts/setup-databases.sh as root to install both), it "
+                        + "says what is missing and runs --generator instead, which needs nothing: generated rows "
+                        + "through a stream of the embedded store into the blackhole sink.",
+                "Exit codes: 0 done and equal, 1 failed, 2 bad usage, 3 the copy differs."})
 final class DemoCommand implements Callable<Integer> {
+    static final String DEFAULT_FROM = "mariadb://root@127.0.0.1:3306/hstreamio_demo_shop";
+    static final String DEFAULT_TO = "postgresql://postgres@127.0.0.1:5432/hstreamio_demo_shop";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rows", defaultValue = "1000000", description = "Rows to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", description = "Source server and demo database, dropped and recreated (default: "
+            + DEFAULT_FROM + ").")
+    String from;
+
+    @Option(names = "--to", description = "Target server and demo database, dropped and recreated (default: "
+            + DEFAULT_TO + ").")
+    String to;
+
+    @Option(names = "--orders", defaultValue = "50000",
+            description = "Orders in the shop before the sync starts, 1-3 items each (default: ${DEFAULT-VALUE}).")
+    int orders;
+
+    @Option(names = "--duration", defaultValue = "20",
+            description = "Seconds of live changes while the sync runs (default: ${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(names = "--rate", defaultValue = "200",
+            description = "Live changes per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--generator", description = "Run the demo that needs no database: generated rows through a "
+            + "stream into the blackhole sink.")
+    boolean generator;
+
+    @Option(names = "--rows", defaultValue = "1000000",
+            description = "--generator: rows to generate (default: ${DEFAULT-VALUE}).")
     long rows;
 
     @Option(names = "--data-dir",
@@ -30,10 +66,48 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (orders < 1 || durationSeconds < 0 || rate < 1) {
+            throw new IllegalArgumentException("--orders and --rate must be at least 1 and --duration at least 0");
+        }
+        if (!generator) {
+            DatabaseUrl source;
+            DatabaseUrl target;
+            try {
+                source = DatabaseUrl.parse("--from", from != null ? from : DEFAULT_FROM);
+                target = DatabaseUrl.parse("--to", to != null ? to : DEFAULT_TO);
+            } catch (BadInputException e) {
+                spec.commandLine().getErr().println("error: " + Errors.oneLine(e));
+                return HStreamIoCli.EXIT_USAGE;
+            }
+            String missing = ShopDemo.missing(source, target);
+            if (missing == null) {
+                Path dir = dataDir != null ? dataDir : Files.createTempDirectory("hstream-io-demo-");
+                try {
+                    return new ShopDemo(source, target, dir, orders, Duration.ofSeconds(durationSeconds), rate, out)
+                            .run();
+                } finally {
+                    if (dataDir == null) {
+                        deleteTree(dir);
+                    }
+                }
+            }
+            if (from != null || to != null) {
+                spec.commandLine().getErr().println("error: " + missing);
+                return HStreamIoCli.EXIT_USAGE;
+            }
+            out.println("demo: " + missing + "; run scripts/setup-databases.sh as root to install and configure "
+                    + "MariaDB and PostgreSQL, or name servers with --from/--to. Running the demo that needs no "
+                    + "database (--generator) instead.");
+            out.flush();
+        }
+        return generatorDemo(out);
+    }
+
+    private int generatorDemo(PrintWriter out) throws Exception {
         if (rows < 1) {
             throw new IllegalArgumentException("--rows must be at least 1, got " + rows);
         }
-        PrintWriter out = spec.commandLine().getOut();
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("hstream-io-demo-");
         out.printf("demo: generator (%,d rows) -> stream 'demo' in %s -> blackhole%n", rows, dir);
         out.flush();

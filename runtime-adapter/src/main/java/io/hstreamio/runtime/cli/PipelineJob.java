@@ -23,12 +23,13 @@ final class PipelineJob {
 
     static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
             Map<String, ?> sinkOptions, PrintWriter out) throws Exception {
-        return run(name, store, sourceName, sourceOptions, sinkName, sinkOptions, out, new StopHandle());
+        return run(name, store, sourceName, sourceOptions, sinkName, sinkOptions, out, p -> { });
     }
 
-    /** {@link #run}, also stopped cleanly by {@code stopHandle}, as by a signal. */
+    /** @param onStart told the running pipeline, e.g. to stop it from another thread */
     static Result run(String name, String store, String sourceName, Map<String, ?> sourceOptions, String sinkName,
-            Map<String, ?> sinkOptions, PrintWriter out, StopHandle stopHandle) throws Exception {
+            Map<String, ?> sinkOptions, PrintWriter out, java.util.function.Consumer<LocalPipeline> onStart)
+            throws Exception {
         Connectors connectors = Connectors.discover();
         SourceConnector source = connectors.source(sourceName);
         SinkConnector sink = connectors.sink(sinkName);
@@ -40,12 +41,13 @@ final class PipelineJob {
             StopSignals signals = StopSignals.install(pipeline::stop, out);
             long started = System.nanoTime();
             pipeline.start();
-            stopHandle.bind(pipeline::stop);
+            onStart.accept(pipeline);
             Optional<Throwable> failure = pipeline.awaitCompletion(Duration.ofSeconds(2),
                     (produced, consumed) -> {
                         if (produced + consumed > 0) {
-                            out.printf("... source: %,d events durable in the stream; sink: %,d delivered%n",
-                                    produced, consumed);
+                            out.printf("... source: %,d events durable in the stream; sink: %,d delivered%s%n",
+                                    produced, consumed, snapshotProgress(pipeline.source().metrics().snapshot(),
+                                            produced - consumed));
                             out.flush();
                         }
                     });
@@ -63,6 +65,22 @@ final class PipelineJob {
                     pipeline.sink().metrics().deliveredRecords(), pipeline.sink().metrics().skippedRecords(),
                     elapsed, pipeline.sink().metrics().snapshot());
         }
+    }
+
+    /**
+     * A CDC source's snapshot progress ({@code snapshot_rows} of the servers' {@code snapshot_rows_estimate}) and the
+     * events still between source and sink; empty for sources without a snapshot.
+     */
+    static String snapshotProgress(Map<String, Long> source, long behind) {
+        Long estimate = source.get("snapshot_rows_estimate");
+        String lag = String.format("; %,d behind", Math.max(0, behind));
+        if (estimate == null) {
+            return lag;
+        }
+        long rows = source.getOrDefault("snapshot_rows", 0L);
+        return String.format("; snapshot: %,d of ~%,d rows (%d%%), %,d table(s) done%s", rows, estimate,
+                estimate <= 0 ? 100 : Math.min(100, rows * 100 / estimate),
+                source.getOrDefault("snapshot_tables_done", 0L), lag);
     }
 
     /** The job ran and failed (exit code 1, not a usage error). */

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Sends SQL to a runtime server and prints the results as tables (JSON with --json). Without "
-                + "-e or -f, reads statements from stdin, one per ';' (no line editing or history yet).",
+                + "-e or -f, reads statements one per ';': on a terminal with line editing and a history kept in "
+                + "~/.hstream-io/sql_history (Ctrl-R searches it, Ctrl-D ends), otherwise from stdin.",
                 "Example: hstream-io sql -e \"CREATE SOURCE CONNECTOR gen FROM generator WITH (\\\"stream\\\"='s', "
                         + "\\\"rows\\\"=1000)\""})
 final class SqlCommand implements Callable<Integer> {
@@ -69,11 +70,53 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     private int interactive(PrintWriter out) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (System.console() != null) {
+            try (org.jline.terminal.Terminal terminal = org.jline.terminal.TerminalBuilder.builder().system(true)
+                    .build()) {
+                return interactive(terminal, Path.of(System.getProperty("user.home"), ".hstream-io", "sql_history"),
+                        out);
+            }
+        }
+        return statements(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))::readLine,
+                out);
+    }
+
+    /** Line editing and a persistent history on {@code terminal}; statements end with ';'. */
+    int interactive(org.jline.terminal.Terminal terminal, Path history, PrintWriter out) throws Exception {
+        Files.createDirectories(history.getParent());
+        org.jline.reader.LineReader reader = org.jline.reader.LineReaderBuilder.builder().terminal(terminal)
+                .appName("hstream-io sql").variable(org.jline.reader.LineReader.HISTORY_FILE, history)
+                // Continuation lines of a statement are usually indented: keep them in the history too.
+                .option(org.jline.reader.LineReader.Option.HISTORY_IGNORE_SPACE, false).build();
+        boolean[] continued = {false};
+        try {
+            return statements(() -> {
+                while (true) {
+                    try {
+                        String line = reader.readLine(continued[0] ? "        ...> " : "hstream-io> ");
+                        continued[0] = !line.strip().endsWith(";") && !line.isBlank();
+                        return line;
+                    } catch (org.jline.reader.UserInterruptException e) {
+                        continued[0] = false; // Ctrl-C drops the statement being typed, as psql does
+                    } catch (org.jline.reader.EndOfFileException e) {
+                        return null;
+                    }
+                }
+            }, out);
+        } finally {
+            reader.getHistory().save();
+        }
+    }
+
+    private interface Lines {
+        String next() throws java.io.IOException;
+    }
+
+    private int statements(Lines in, PrintWriter out) throws Exception {
         StringBuilder pending = new StringBuilder();
         int worst = 0;
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = in.next()) != null) {
             pending.append(line).append('\n');
             if (line.strip().endsWith(";")) {
                 try {

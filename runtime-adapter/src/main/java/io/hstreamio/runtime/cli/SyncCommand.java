@@ -1,24 +1,12 @@
 package io.hstreamio.runtime.cli;
 
-import io.hstreamio.core.options.Options;
-import io.hstreamio.core.runner.Connectors;
-import io.hstreamio.core.task.CheckResult;
-import io.hstreamio.core.task.SinkConnector;
-import io.hstreamio.core.task.SourceConnector;
 import io.hstreamio.snapshot.BadInputException;
 import io.hstreamio.snapshot.DatabaseUrl;
-import io.hstreamio.snapshot.SnapshotOptions;
-import io.hstreamio.snapshot.SnapshotReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,21 +64,11 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> so;
-        Map<String, Object> ko;
-        Connectors connectors = Connectors.discover();
-        String sourceKind;
-        String sinkKind;
+        SyncJob job;
         try {
-            DatabaseUrl source = DatabaseUrl.parse("--from", from);
-            DatabaseUrl target = DatabaseUrl.parse("--to", to);
-            sourceKind = kind(source);
-            sinkKind = kind(target);
-            probeTables(source);
-            so = sourceOptions(source);
-            ko = sinkOptions(target);
-            check("--from", connectors.source(sourceKind), so);
-            check("--to", connectors.sink(sinkKind), ko);
+            job = new SyncJob(DatabaseUrl.parse("--from", from), DatabaseUrl.parse("--to", to), dataDir, name, tables,
+                    parallelism, chunkRows);
+            job.check();
         } catch (BadInputException | io.hstreamio.core.options.OptionException e) {
             err.println("error: " + Errors.oneLine(e));
             err.flush();
@@ -99,110 +77,11 @@ final class SyncCommand implements Callable<Integer> {
         out.printf("sync %s: %s -> %s (stream and offsets in %s); stop with Ctrl-C%n", name, redacted(from),
                 redacted(to), dataDir);
         out.flush();
-        PipelineJob.Result r = PipelineJob.run(name, dataDir.toString(), sourceKind, so, sinkKind, ko, out,
-                stopHandle);
+        PipelineJob.Result r = job.run(out, pipeline -> stopHandle.bind(pipeline::stop));
         out.printf("stopped: %,d changes durable in stream %s, %,d applied to the target, in %.1f s%n",
                 r.produced(), name, r.delivered(), r.elapsed().toMillis() / 1000.0);
         out.flush();
         return 0;
-    }
-
-    private static String kind(DatabaseUrl url) {
-        return switch (url.kind()) {
-            case MYSQL -> "mysql";
-            case MARIADB -> "mariadb";
-            case POSTGRESQL -> "postgresql";
-        };
-    }
-
-    /** Reachability, login and the table patterns, each a one-line error, before anything starts. */
-    private void probeTables(DatabaseUrl source) throws Exception {
-        Map<String, Object> raw = new LinkedHashMap<>();
-        if (!tables.isEmpty()) {
-            raw.put(SnapshotOptions.TABLES.name(), String.join(",", tables));
-        }
-        raw.put(SnapshotOptions.PARALLELISM.name(), 1);
-        try (SnapshotReader reader = SnapshotReader.open(source, SnapshotOptions.parse(raw), Clock.systemUTC())) {
-            if (reader.tables().isEmpty()) {
-                throw new BadInputException(source + " has no tables to sync");
-            }
-        }
-    }
-
-    private Map<String, Object> sourceOptions(DatabaseUrl u) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("host", u.host());
-        o.put("port", u.port());
-        if (u.user() != null) {
-            o.put("user", u.user());
-        } else {
-            o.put("user", System.getProperty("user.name"));
-        }
-        if (u.password() != null) {
-            o.put("password", u.password());
-        }
-        o.put("database", u.database());
-        if (!tables.isEmpty()) {
-            String prefix = Pattern.quote(u.kind() == DatabaseUrl.Kind.POSTGRESQL ? u.schema() : u.database()) + "\\.";
-            o.put("table.include.list", tables.stream().map(t -> prefix + glob(t.strip()))
-                    .collect(Collectors.joining(",")));
-        } else if (u.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-            o.put("table.include.list", Pattern.quote(u.schema()) + "\\..*");
-        }
-        o.put("snapshot.mode", "parallel");
-        o.put("snapshot.parallelism", parallelism);
-        o.put("snapshot.chunk.rows", chunkRows);
-        o.put("stream", name);
-        return o;
-    }
-
-    private Map<String, Object> sinkOptions(DatabaseUrl u) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("host", u.host());
-        o.put("port", u.port());
-        o.put("user", u.user() != null ? u.user() : System.getProperty("user.name"));
-        if (u.password() != null) {
-            o.put("password", u.password());
-        }
-        o.put("database", u.database());
-        if (u.kind() == DatabaseUrl.Kind.POSTGRESQL && u.schema() != null) {
-            o.put("schema", u.schema());
-        }
-        o.put("stream", name);
-        return o;
-    }
-
-    private static void check(String what, SourceConnector c, Map<String, Object> raw) {
-        verdict(what, c.check(c.options().parse(withoutStream(raw))));
-    }
-
-    private static void check(String what, SinkConnector c, Map<String, Object> raw) {
-        verdict(what, c.check(c.options().parse(withoutStream(raw))));
-    }
-
-    /** The connector's own options: {@code stream} belongs to the toolkit around it. */
-    private static Map<String, Object> withoutStream(Map<String, Object> raw) {
-        Map<String, Object> o = new LinkedHashMap<>(raw);
-        o.remove("stream");
-        return o;
-    }
-
-    private static void verdict(String what, CheckResult r) {
-        if (!r.result()) {
-            throw new BadInputException(what + ": " + r.message());
-        }
-    }
-
-    private static String glob(String p) {
-        StringBuilder re = new StringBuilder();
-        for (char ch : p.toCharArray()) {
-            switch (ch) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return re.toString();
     }
 
     /** A URL as printed: without its password. */

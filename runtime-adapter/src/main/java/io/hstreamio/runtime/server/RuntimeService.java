@@ -171,6 +171,19 @@ public final class RuntimeService implements AutoCloseable {
             throw notFound(d.name());
         }
         ConnectorRecord c = found.get();
+        String stream = String.valueOf(c.config().getOrDefault(ToolkitOptions.STREAM.name(),
+                ToolkitOptions.STREAM.defaultValue().orElse("")));
+        if (d.withStream()) {
+            // Checked before anything is stopped, so that a refused DROP changes nothing.
+            for (ConnectorRecord other : catalog.connectors()) {
+                if (!other.name().equals(c.name())
+                        && stream.equals(String.valueOf(other.config().get(ToolkitOptions.STREAM.name())))) {
+                    throw new IllegalArgumentException("stream '" + stream + "' is also used by connector "
+                            + other.name() + "; DROP CONNECTOR " + c.name() + " without WITH STREAM, or drop "
+                            + other.name() + " first");
+                }
+            }
+        }
         stopSupervisor(c.name());
         if (c.kind() == ConnectorKind.SOURCE) {
             try {
@@ -192,6 +205,11 @@ public final class RuntimeService implements AutoCloseable {
         deleteTaskDirectory(images.tasksDir().resolve(c.taskId()));
         catalog.remove(c.name());
         log.info("Dropped {} and {} keys of its task state", c, keys);
+        if (d.withStream() && store.findStream(stream).isPresent()) {
+            store.deleteStream(stream);
+            return SqlResult.message(d.verb(), "dropped connector " + c.name() + ", its task state and stream "
+                    + stream);
+        }
         return SqlResult.message(d.verb(), "dropped connector " + c.name() + " and its task state");
     }
 

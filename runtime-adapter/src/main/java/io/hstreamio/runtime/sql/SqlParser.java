@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * <pre>
  * CREATE SOURCE CONNECTOR name FROM source [IF NOT EXIST[S]] WITH ( options )
  * CREATE SINK CONNECTOR name TO sink [IF NOT EXIST[S]] WITH ( options )
- * SHOW CONNECTORS | DESCRIBE CONNECTOR name | DROP CONNECTOR name [IF EXISTS]
+ * SHOW CONNECTORS | DESCRIBE CONNECTOR name | DROP CONNECTOR name [IF EXISTS] [WITH STREAM]
  * PAUSE CONNECTOR name | RESUME CONNECTOR name | ALTER CONNECTOR name SET ( options )
  * CREATE STREAM name [WITH ( options )] | SHOW STREAMS | DROP STREAM name [IF EXISTS]
  * options: key = value [, key = value]...    key: "quoted" | word    value: 'text' | "text" | number | TRUE | FALSE
@@ -106,8 +106,16 @@ public final class SqlParser {
                         keyword("EXISTS");
                         ifExists = true;
                     }
-                    return what.isWord("CONNECTOR") ? new Statement.DropConnector(name, ifExists)
-                            : new Statement.DropStream(name, ifExists);
+                    if (what.isWord("CONNECTOR")) {
+                        boolean withStream = false;
+                        if (peek().isWord("WITH")) {
+                            i++;
+                            keyword("STREAM");
+                            withStream = true;
+                        }
+                        return new Statement.DropConnector(name, ifExists, withStream);
+                    }
+                    return new Statement.DropStream(name, ifExists);
                 }
                 case "PAUSE" -> {
                     i++;

@@ -27,7 +27,8 @@ public sealed interface Statement {
         }
     }
 
-    record DropConnector(String name, boolean ifExists) implements Statement {
+    /** @param withStream also drop the connector's stream, unless another connector uses it */
+    record DropConnector(String name, boolean ifExists, boolean withStream) implements Statement {
         public String verb() {
             return "DROP CONNECTOR";
         }

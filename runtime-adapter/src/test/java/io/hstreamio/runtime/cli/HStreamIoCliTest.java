@@ -53,7 +53,7 @@ class HStreamIoCliTest {
 
     @Test
     void demoMovesEveryRowAndSaysSo() {
-        int code = HStreamIoCli.execute("demo", "--rows", "20000");
+        int code = HStreamIoCli.execute("demo", "--generator", "--rows", "20000");
         assertThat(code).as(err()).isZero();
         assertThat(out()).contains("20,001 events durable in the stream, 20,001 delivered (20,000 inserts, 1 schema change)")
                 .contains("demo: OK");

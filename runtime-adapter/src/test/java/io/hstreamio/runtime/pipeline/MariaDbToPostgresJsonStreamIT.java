@@ -59,8 +59,9 @@ class MariaDbToPostgresJsonStreamIT {
                         + " ('bob', NULL, 0, '1969-12-31 23:59:59.999999'),"
                         + " ('émoji 😀', -0.01, 42, NULL)");
         try (StreamStore store = EmbeddedStreamStore.open(dataDir)) {
-            LocalPipeline pipeline = Replication.mariaDbToPostgres("shop", "shop", store, DBS.mariadb(),
-                    DBS.postgres(), Map.of("stream.format", "json"));
+            // Named after the database: the name fixes the binlog client id, which concurrent runs must not share.
+            LocalPipeline pipeline = Replication.mariaDbToPostgres("shop-" + DBS.mariadb().name(), "shop", store,
+                    DBS.mariadb(), DBS.postgres(), Map.of("stream.format", "json"));
             pipeline.start();
             await().atMost(Duration.ofSeconds(90)).until(() -> targetRowsOrEmpty().size() == 3);
             assertThat(rows(DBS.postgres())).isEqualTo(rows(DBS.mariadb()));

@@ -35,7 +35,8 @@ class MariaDbToPostgresPipelineIT {
             rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getObject(5, LocalDateTime.class));
 
     private LocalPipeline pipeline(StreamStore store) {
-        return Replication.mariaDbToPostgres("shop", "shop", store, DBS.mariadb(), DBS.postgres(), Map.of());
+        return Replication.mariaDbToPostgres("shop-" + DBS.mariadb().name(), "shop", store, DBS.mariadb(),
+                DBS.postgres(), Map.of());
     }
 
     private static List<List<Object>> rows(TestDatabase db) throws SQLException {

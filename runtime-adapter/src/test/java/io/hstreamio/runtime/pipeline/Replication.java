@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the end-to-end replication ITs share: a MariaDB → PostgreSQL pipeline and row-by-row reads of both sides. */
+/** What the end-to-end replication ITs share: MariaDB or PostgreSQL → PostgreSQL pipelines, row-by-row reads. */
 public final class Replication {
     private Replication() {}
 
@@ -34,6 +34,19 @@ public final class Replication {
         source.putAll(extraSourceOptions);
         return new LocalPipeline(name, store, StreamCodecs.binary(store), Clock.systemUTC(),
                 connectors.source("mariadb"), source,
+                connectors.sink("postgresql"), Map.of("stream", stream, "host", to.host(), "port", to.port(),
+                        "user", to.user(), "password", to.password(), "database", to.name()));
+    }
+
+    /** A pipeline from {@code from} (postgresql source) through {@code stream} to {@code to} (postgresql sink). */
+    public static LocalPipeline postgresToPostgres(String name, String stream, StreamStore store, TestDatabase from,
+            TestDatabase to, Map<String, Object> extraSourceOptions) {
+        Connectors connectors = Connectors.discover();
+        Map<String, Object> source = new HashMap<>(Map.of("stream", stream, "host", from.host(), "port", from.port(),
+                "user", from.user(), "password", from.password(), "database", from.name()));
+        source.putAll(extraSourceOptions);
+        return new LocalPipeline(name, store, StreamCodecs.binary(store), Clock.systemUTC(),
+                connectors.source("postgresql"), source,
                 connectors.sink("postgresql"), Map.of("stream", stream, "host", to.host(), "port", to.port(),
                         "user", to.user(), "password", to.password(), "database", to.name()));
     }

@@ -258,6 +258,23 @@ class RuntimeServiceTest {
     }
 
     @Test
+    void dropWithStreamAlsoDropsTheStreamUnlessAnotherConnectorUsesIt() {
+        runtime.execute("CREATE SOURCE CONNECTOR gen FROM generator WITH (\"stream\"='w', \"rows\"=100)");
+        runtime.execute("CREATE SINK CONNECTOR hole TO blackhole WITH (\"stream\"='w')");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(view("gen").get("status")));
+
+        assertThatThrownBy(() -> runtime.execute("DROP CONNECTOR gen WITH STREAM"))
+                .hasMessageContaining("stream 'w' is also used by connector hole");
+        assertThat(runtime.connectorView("gen")).as("a refused DROP changes nothing").isPresent();
+        assertThat(store.findStream("w")).isPresent();
+
+        runtime.execute("DROP CONNECTOR hole");
+        assertThat(runtime.execute("DROP CONNECTOR gen WITH STREAM").get(0).message())
+                .isEqualTo("dropped connector gen, its task state and stream w");
+        assertThat(store.findStream("w")).isEmpty();
+    }
+
+    @Test
     void alterValidatesMergesAndRestartsTheTask() {
         runtime.execute("CREATE SOURCE CONNECTOR gen FROM generator WITH (\"stream\"='a', \"rows\"=100)");
         await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(view("gen").get("status")));

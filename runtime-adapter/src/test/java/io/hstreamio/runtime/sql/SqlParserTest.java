@@ -65,7 +65,7 @@ class SqlParserTest {
                 SHOW CONNECTORS;
                 -- a comment
                 describe connector c1;
-                DROP CONNECTOR c1; DROP CONNECTOR c2 IF EXISTS;
+                DROP CONNECTOR c1; DROP CONNECTOR c2 IF EXISTS; DROP CONNECTOR c4 WITH STREAM;
                 PAUSE CONNECTOR c3;;
                 RESUME CONNECTOR c3;
                 ALTER CONNECTOR c3 SET ("rows"=10, "table"='t');
@@ -75,8 +75,9 @@ class SqlParserTest {
         assertThat(all).containsExactly(
                 new Statement.ShowConnectors(),
                 new Statement.DescribeConnector("c1"),
-                new Statement.DropConnector("c1", false),
-                new Statement.DropConnector("c2", true),
+                new Statement.DropConnector("c1", false, false),
+                new Statement.DropConnector("c2", true, false),
+                new Statement.DropConnector("c4", false, true),
                 new Statement.PauseConnector("c3"),
                 new Statement.ResumeConnector("c3"),
                 new Statement.AlterConnector("c3", Map.of("rows", 10, "table", "t")),

@@ -166,6 +166,8 @@ final class MariaDbSource extends SourceDialect {
             case DECIMAL, FLOAT32, FLOAT64 -> b.precision(length).scale(scale);
             case TIME, TIME_TZ, TIMESTAMP, TIMESTAMP_TZ -> b.precision(length);
             case STRING, BYTES, BITS -> b.length(length);
+            // As the CDC source: TINYINT keeps its display width, so TINYINT(1) (MySQL's boolean) stays tellable.
+            case INT32 -> base.equals("TINYINT") ? b.length(length) : b;
             default -> b;
         };
         return sized.build();

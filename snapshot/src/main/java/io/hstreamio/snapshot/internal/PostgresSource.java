@@ -143,6 +143,9 @@ final class PostgresSource extends SourceDialect {
             length = null; // numeric without bounds: the CDC source reports no precision either
             scale = null;
         }
+        if (length != null && length == Integer.MAX_VALUE) {
+            length = null; // varchar, varbit, text... without a bound, as the CDC source reports it
+        }
         ColumnSchema.Builder b = ColumnSchema.builder(name, type)
                 .sourceType(typname.toUpperCase(Locale.ROOT))
                 .nullable(nullable)
