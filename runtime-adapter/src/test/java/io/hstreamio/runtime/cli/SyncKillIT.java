@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted with the same {@code --data-dir} and {@code --name}. Once the writer stops, a last run must bring the
  * target to equal the source row by row and value by value, and stop with exit code 0 on SIGTERM.
  *
- * <p>The kill moments are anchored on snapshot rows reaching the (empty) target, on what the child logs (the
- * snapshot starting, the hand-off done) or on what it prints (changes durable), plus a seeded random delay; after each
+ * <p>The kill moments are anchored on snapshot rows reaching the (empty) target, on what the child logs (the n-th
+ * chunk read, the hand-off done) or on what it prints (changes durable), plus a seeded random delay; after each
  * kill the stream and the source's task state, read from the data directory, tell which phase the kill really hit.
  * The children's stdout and logs are under {@code target/sync-kill-it/}.
  */
@@ -36,12 +36,13 @@ class SyncKillIT {
     @RegisterExtension
     static final TestDatabases DBS = new TestDatabases();
 
-    // The first table is large and the chunks small, so that the snapshot lasts well beyond the kill delays.
+    // The first table is large and the chunks small, so that the snapshot has many chunks to be killed among.
     private static final SyncTables.Sizes SIZES = new SyncTables.Sizes(30_000, 6_000, 4_000);
     private static final int KILLS = 5;
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final Pattern SNAPSHOT_STARTED =
-            Pattern.compile("snapshot of \\d+ table\\(s\\) handed over to the change stream");
+    /** The snapshot reader's DEBUG line for each chunk it begins to read. */
+    private static final Pattern CHUNK_READ = Pattern.compile("Snapshot step 4 - reading ");
+    private static final int CHUNKS = SIZES.orders() / 500 + SIZES.accounts() / 500 + SIZES.items() / 500;
     private static final Pattern HANDED_OVER = Pattern.compile("snapshot handed over: ");
     private static final Pattern CHANGES_DURABLE = Pattern.compile("source: [1-9][\\d,]* events durable");
 
@@ -80,15 +81,17 @@ class SyncKillIT {
                 if (round == 1) {
                     // The target starts empty: rows there are snapshot rows durable in the stream (the writer's
                     // inserts add far fewer in this time), so this kill lands while chunks are delivered.
-                    await("snapshot rows in the target").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    await("snapshot rows in the target").atMost(WAIT).pollInterval(Duration.ofMillis(50))
                             .failFast("the sync process ended; see " + run.log, () -> !run.process.isAlive())
                             .until(() -> count(target, "orders") >= 1_500);
                     anchor = "after 1,500 orders rows reached the target";
-                    delay = random.nextInt(2_000);
+                    delay = random.nextInt(300);
                 } else if (duringSnapshot) {
-                    run.awaitLog(SNAPSHOT_STARTED);
-                    anchor = "after the snapshot began";
-                    delay = 1_000 + random.nextInt(4_000);
+                    // Counted in chunks, not time: how fast the snapshot goes depends on the machine's load.
+                    int chunks = 5 + random.nextInt(30);
+                    run.awaitLog(CHUNK_READ, chunks);
+                    anchor = "after the snapshot began reading its chunk " + chunks + " of about " + CHUNKS;
+                    delay = 0;
                 } else if (round == snapshotKills + 1) {
                     run.awaitLog(HANDED_OVER);
                     anchor = "after the snapshot was handed over";
@@ -151,12 +154,17 @@ class SyncKillIT {
         assertThat(s.handOffComplete()).isTrue();
     }
 
-    /** One child process: {@code hstream-io sync} with its stdout and its logs (INFO) in files. */
+    /** One child process: {@code hstream-io sync} with its stdout and its logs (DEBUG) in files. */
     private record Run(Process process, Path out, Path log) {
         void awaitLog(Pattern p) {
-            await(p.pattern() + " in " + log).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+            awaitLog(p, 1);
+        }
+
+        /** Until the log holds {@code times} matches of {@code p}. */
+        void awaitLog(Pattern p, int times) {
+            await(times + " x " + p.pattern() + " in " + log).atMost(WAIT).pollInterval(Duration.ofMillis(20))
                     .failFast("the sync process ended; see " + log, () -> !process.isAlive())
-                    .until(() -> p.matcher(read(log)).find());
+                    .until(() -> p.matcher(read(log)).results().count() >= times);
         }
 
         void awaitOut(Pattern p) {
@@ -173,13 +181,27 @@ class SyncKillIT {
     private Run start(int round, TestDatabase source, TestDatabase target, String name) throws IOException {
         Path out = logs.resolve("run-" + round + ".out");
         Path log = logs.resolve("run-" + round + ".log");
+        // The test class path holds pipeline-core's logback-test.xml (INFO), which would win over the product's
+        // logback.xml: name the configuration, with our DEBUG lines, to stderr.
+        Path logback = logs.resolve("logback-child.xml");
+        if (!Files.exists(logback)) {
+            Files.writeString(logback, """
+                    <configuration>
+                      <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
+                        <target>System.err</target>
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="io.hstreamio" level="DEBUG"/>
+                      <root level="WARN"><appender-ref ref="STDERR"/></root>
+                    </configuration>
+                    """);
+        }
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), HStreamIoCli.class.getName(),
+                "-Xmx512m", "-Dlogback.configurationFile=" + logback.toAbsolutePath(), "-cp", System.getProperty("java.class.path"), HStreamIoCli.class.getName(),
                 "sync", "--from", SyncTables.url(source), "--to", SyncTables.url(target),
                 "--data-dir", dataDir.toString(), "--name", name, "--parallelism", "2", "--chunk-rows", "500")
                 .redirectOutput(out.toFile())
                 .redirectError(log.toFile());
-        pb.environment().put("HSTREAM_IO_LOG_LEVEL", "INFO");
         Process p = pb.start();
         children.add(p);
         return new Run(p, out, log);

@@ -85,7 +85,7 @@ final class SyncTables {
                             + " PRIMARY KEY (region, order_no))",
                     // Every 25th note is 3,200 bytes stored out of line (EXTERNAL: no compression), so an UPDATE that
                     // leaves it alone logs it as an unchanged TOAST value. Only REPLICA IDENTITY FULL puts the
-                    // value into the change event (from the old row); without it the event has a placeholder.
+                    // value into the change event (from the old row); without it the source stops on such an update.
                     "ALTER TABLE orders ALTER COLUMN note SET STORAGE EXTERNAL",
                     "ALTER TABLE orders REPLICA IDENTITY FULL",
                     "CREATE TABLE accounts (code varchar(40) NOT NULL PRIMARY KEY, balance bigint NOT NULL,"
