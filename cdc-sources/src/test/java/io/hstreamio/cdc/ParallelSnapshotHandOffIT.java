@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,6 +122,65 @@ class ParallelSnapshotHandOffIT {
             assertThat(replica.wentBack).as("keys whose version went back in time").isEmpty();
             assertThat(replica.reads).as("snapshot rows in the stream").isGreaterThan(ROWS / 2);
             assertThat(opsDuringSnapshot.get()).as("changes written while the snapshot ran").isGreaterThan(100);
+        }
+    }
+
+    /**
+     * With no captured change after the snapshot, the hand-off must still be recorded. A chunk that puts no row into
+     * the stream (here: an empty table, read last) waits only for the changes before it, which are durable already;
+     * when it is released in a later poll than the last rows, no later commit comes to release it. Writes to a table
+     * the source does not capture move the binlog on, so that the last chunks have distinct windows and are released
+     * one poll after another.
+     */
+    @Test
+    void anIdleSourceStillRecordsTheHandOff() throws Exception {
+        TestDatabase db = DBS.database(DatabaseEngine.MARIADB);
+        db.execute("CREATE TABLE idle_codes (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT NOT NULL)",
+                "CREATE TABLE idle_zz_empty (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL)",
+                "CREATE TABLE idle_noise (id INT NOT NULL PRIMARY KEY, n BIGINT NOT NULL)",
+                "INSERT INTO idle_noise VALUES (1, 0)");
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO idle_codes (code, v) VALUES (?, 1)")) {
+            for (int i = 0; i < 2_000; i++) {
+                ps.setString(1, String.format("c%06d", i * 7));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        InMemoryKeyValueStore state = new InMemoryKeyValueStore();
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("host", db.host());
+        raw.put("port", db.port());
+        raw.put("user", db.user());
+        raw.put("password", db.password());
+        raw.put("database", db.name());
+        raw.put("table", "idle_codes,idle_zz_empty");
+        raw.put("snapshot.mode", "parallel");
+        raw.put("snapshot.parallelism", 1);
+        raw.put("snapshot.chunk.rows", 250);
+        Options options = new CdcSourceConnector.MariaDb().options().parse(raw);
+        AtomicBoolean stopNoise = new AtomicBoolean();
+        Thread noise = new Thread(() -> {
+            try (Connection c = db.open(); Statement st = c.createStatement()) {
+                while (!stopNoise.get()) {
+                    st.executeUpdate("UPDATE idle_noise SET n = n + 1");
+                    Thread.sleep(5); // pacing: the binlog only has to move between chunks
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "binlog-noise");
+        try (TaskHarness h = new TaskHarness(new CdcSourceTask("mariadb"), options, "idle-" + db.name(), state)) {
+            noise.start();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> h.failure() != null
+                    || h.events().stream().filter(e -> e.type() == ChangeType.READ).count() == 2_000);
+            assertThat(h.failure()).as("task failure").isNull();
+            await("the hand-off recorded with no captured change after the snapshot").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> state.get(SnapshotHandOff.STATE_KEY).isPresent());
+        } finally {
+            stopNoise.set(true);
+            noise.join(10_000);
         }
     }
 

@@ -91,6 +91,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private long[] progress;
     private long[] lastOrder = BEFORE_ANY_EVENT;
     private Map<String, String> lastOffset = Map.of();
+    private SourcePosition lastCommitted;
     private long rowSequence;
     private long rowsEmitted;
     private long rowsLeftToStream;
@@ -387,8 +388,12 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         LOG.debug("{}: {} rows into the stream, {} left to the change events ({})", p.chunk, emitted,
                 p.rows.size() - emitted, p.window);
         // Durable once its last row is, or (no rows) once the changes before it are: those may carry its keys.
+        // Changes already committed need no commit to come (on an idle source none may come): null, done now.
         SourcePosition done = emitted > 0 ? out.get(out.size() - 1).position()
                 : lastOrder == BEFORE_ANY_EVENT ? null : new SourcePosition(sourceName, lastOrder, lastOffset);
+        if (emitted == 0 && done != null && lastCommitted != null && lastCommitted.compareTo(done) >= 0) {
+            done = null;
+        }
         uncommitted.add(new Emitted(p.table.id(), done));
         p.rows.clear();
     }
@@ -397,6 +402,9 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     public void committed(SourcePosition position) {
         if (complete) {
             return;
+        }
+        if (position != null) {
+            lastCommitted = position;
         }
         while (!uncommitted.isEmpty()) {
             Emitted e = uncommitted.peek();

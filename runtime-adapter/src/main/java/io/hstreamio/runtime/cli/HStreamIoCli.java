@@ -25,12 +25,20 @@ public final class HStreamIoCli {
 
     /** Runs a command line and returns its exit code; for tests and {@link #main}. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling, not yet run; its subcommands' objects are reachable before
+     * {@code execute} (tests stop a running {@code sync} through {@link SyncCommand#stopHandle}).
+     */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HStreamIoCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + Errors.oneLine(e));
             return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
-        return cli.execute(args);
+        return cli;
     }
 }

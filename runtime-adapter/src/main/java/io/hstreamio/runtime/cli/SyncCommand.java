@@ -57,6 +57,9 @@ final class SyncCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int chunkRows;
 
+    /** Stops the job cleanly as SIGINT/SIGTERM do, for callers in this process (tests). */
+    final StopHandle stopHandle = new StopHandle();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,7 +77,7 @@ final class SyncCommand implements Callable<Integer> {
         out.printf("sync %s: %s -> %s (stream and offsets in %s); stop with Ctrl-C%n", name, redacted(from),
                 redacted(to), dataDir);
         out.flush();
-        PipelineJob.Result r = job.run(out, p -> { });
+        PipelineJob.Result r = job.run(out, pipeline -> stopHandle.bind(pipeline::stop));
         out.printf("stopped: %,d changes durable in stream %s, %,d applied to the target, in %.1f s%n",
                 r.produced(), name, r.delivered(), r.elapsed().toMillis() / 1000.0);
         out.flush();
