@@ -146,7 +146,7 @@ public final class SnapshotReader implements AutoCloseable {
         }
         List<TableId> out = new ArrayList<>();
         for (String p : patterns) {
-            Pattern re = glob(p.strip());
+            Pattern re = Pattern.compile(globRegex(p.strip()));
             List<TableId> hits = all.stream().filter(t -> re.matcher(t.table()).matches()
                     || re.matcher((t.schema() != null ? t.schema() : t.database()) + "." + t.table()).matches())
                     .toList();
@@ -161,7 +161,8 @@ public final class SnapshotReader implements AutoCloseable {
         return out;
     }
 
-    private static Pattern glob(String p) {
+    /** A {@code --tables} glob ({@code *}, {@code ?}) as a regular expression, everything else literal. */
+    public static String globRegex(String p) {
         StringBuilder re = new StringBuilder();
         for (char ch : p.toCharArray()) {
             switch (ch) {
@@ -170,7 +171,7 @@ public final class SnapshotReader implements AutoCloseable {
                 default -> re.append(Pattern.quote(String.valueOf(ch)));
             }
         }
-        return Pattern.compile(re.toString());
+        return re.toString();
     }
 
     public DatabaseUrl url() {

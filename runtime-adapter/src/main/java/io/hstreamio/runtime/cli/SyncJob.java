@@ -90,7 +90,7 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
         o.put("database", u.database());
         if (!tables.isEmpty()) {
             String prefix = Pattern.quote(u.kind() == DatabaseUrl.Kind.POSTGRESQL ? u.schema() : u.database()) + "\\.";
-            o.put("table.include.list", tables.stream().map(t -> prefix + glob(t.strip()))
+            o.put("table.include.list", tables.stream().map(t -> prefix + SnapshotReader.globRegex(t.strip()))
                     .collect(Collectors.joining(",")));
         } else if (u.kind() == DatabaseUrl.Kind.POSTGRESQL) {
             o.put("table.include.list", Pattern.quote(u.schema()) + "\\..*");
@@ -139,17 +139,4 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
             throw new BadInputException(what + ": " + r.message());
         }
     }
-
-    private static String glob(String p) {
-        StringBuilder re = new StringBuilder();
-        for (char ch : p.toCharArray()) {
-            switch (ch) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return re.toString();
-    }
-
 }
