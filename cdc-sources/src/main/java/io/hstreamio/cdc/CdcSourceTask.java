@@ -76,8 +76,8 @@ public final class CdcSourceTask implements SourceTask {
                 StoredPositionGuard.check(config, context.state(), StoredPositionGuard.OnLost.FAIL);
                 LOG.info("CDC source {}: first start, reading the binlog from {}", config.name(), startAt.get());
             }
-            DebeziumCapture c = DebeziumCapture.forConfig(withSnapshotMode(config, first ? "recovery" : "no_data"),
-                    dialect, context.state());
+            CdcConfig engine = withSnapshotMode(config, first ? "recovery" : "no_data", config.extra());
+            DebeziumCapture c = DebeziumCapture.forConfig(engine, dialect, context.state());
             capture = c;
             c.start();
             return;
@@ -121,13 +121,12 @@ public final class CdcSourceTask implements SourceTask {
             extra.put("connect.keep.alive.interval.ms", "10000");
         }
         extra.putAll(c.extra());
-        return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
-                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), "no_data", c.captureNewTables(), extra);
+        return withSnapshotMode(c, "no_data", extra);
     }
 
-    private static CdcConfig withSnapshotMode(CdcConfig c, String mode) {
+    private static CdcConfig withSnapshotMode(CdcConfig c, String mode, Map<String, String> extra) {
         return new CdcConfig(c.name(), c.kind(), c.host(), c.port(), c.user(), c.password(), c.database(), c.tables(),
-                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), mode, c.captureNewTables(), c.extra());
+                c.tableIncludeList(), c.tableExcludeList(), c.serverTimeZone(), mode, c.captureNewTables(), extra);
     }
 
     private static DatabaseUrl snapshotUrl(CdcConfig c, Dialect dialect) {

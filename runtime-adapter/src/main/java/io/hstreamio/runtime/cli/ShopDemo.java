@@ -304,8 +304,8 @@ final class ShopDemo {
         if (u.password() != null) {
             p.setProperty("password", u.password());
         }
-        p.setProperty(u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "connectTimeout" : "connectTimeout",
-                u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "5" : "5000");
+        // Both drivers name it connectTimeout: pgjdbc counts seconds, MariaDB Connector/J milliseconds.
+        p.setProperty("connectTimeout", u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "5" : "5000");
         return DriverManager.getConnection(u.jdbcUrl(), p);
     }
 }

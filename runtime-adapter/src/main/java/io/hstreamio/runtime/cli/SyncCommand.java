@@ -74,18 +74,14 @@ final class SyncCommand implements Callable<Integer> {
             err.flush();
             return HStreamIoCli.EXIT_USAGE;
         }
-        out.printf("sync %s: %s -> %s (stream and offsets in %s); stop with Ctrl-C%n", name, redacted(from),
-                redacted(to), dataDir);
+        // A DatabaseUrl prints without its password.
+        out.printf("sync %s: %s -> %s (stream and offsets in %s); stop with Ctrl-C%n", name, job.source(),
+                job.target(), dataDir);
         out.flush();
         PipelineJob.Result r = job.run(out, pipeline -> stopHandle.bind(pipeline::stop));
         out.printf("stopped: %,d changes durable in stream %s, %,d applied to the target, in %.1f s%n",
                 r.produced(), name, r.delivered(), r.elapsed().toMillis() / 1000.0);
         out.flush();
         return 0;
-    }
-
-    /** A URL as printed: without its password. */
-    static String redacted(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }
