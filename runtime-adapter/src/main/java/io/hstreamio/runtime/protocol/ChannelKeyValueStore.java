@@ -1,17 +1,23 @@
 package io.hstreamio.runtime.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hstreamio.core.store.KeyValueStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,18 +27,34 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Values travel as JSON strings, as the stock toolkit keeps them: UTF-8 text as it is, other bytes as
  * {@value #BINARY_PREFIX} + base64 (the prefix starts with NUL, which no text value we write starts with). A delete is
- * a {@code KvSet} with a null value. {@link #scan} has no stock protocol message: it sends {@code KvScan}
- * ({@code {"prefix":P}}, answered with an object of key → value), an extension our runtime answers; a stock runtime
- * does not, and the scan fails naming that.
+ * a {@code KvSet} with a null value.
+ *
+ * <p>{@link #scan} has no stock protocol message, and a stock runtime (HStreamDB's) answers nothing it does not know,
+ * so the store keeps its own list of the keys it wrote under {@value #KEYS_KEY} (a JSON array, updated when a key
+ * appears or goes) and scans by reading that list and the matching keys. Under our runtime, which says so with the
+ * environment variable {@value #KV_SCAN_ENV}, it sends {@code KvScan} ({@code {"prefix":P}}, answered with an object
+ * of key → value) instead, which also sees keys written by an in-process task of the same connector.
  */
 public final class ChannelKeyValueStore implements KeyValueStore {
     static final String BINARY_PREFIX = "\u0000b64:";
+    /** Set to 1 in a task's environment by a runtime that answers {@code KvScan}. */
+    public static final String KV_SCAN_ENV = "HSTREAM_IO_KV_SCAN";
+    /** The key under which the store lists the keys it wrote. */
+    static final String KEYS_KEY = "hstream-io.keys";
 
     private final ProtocolChannel channel;
+    private final boolean runtimeScans;
     private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+    /** The keys this task's state holds, once read from {@value #KEYS_KEY}; guarded by {@code this}. */
+    private SortedSet<String> keys;
 
     public ChannelKeyValueStore(ProtocolChannel channel) {
+        this(channel, "1".equals(System.getenv(KV_SCAN_ENV)));
+    }
+
+    ChannelKeyValueStore(ProtocolChannel channel, boolean runtimeScans) {
         this.channel = channel;
+        this.runtimeScans = runtimeScans;
     }
 
     @Override
@@ -53,6 +75,13 @@ public final class ChannelKeyValueStore implements KeyValueStore {
 
     @Override
     public void put(String key, byte[] value) {
+        // The key is listed before its value is written: a crash in between leaves a listed key without a value,
+        // which a scan skips, never a value that no scan finds.
+        synchronized (this) {
+            if (keys().add(key)) {
+                writeKeys();
+            }
+        }
         ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("key", key).put("value", encode(value));
         channel.request("KvSet", body, ProtocolChannel.REQUEST_TIMEOUT);
         cache.put(key, Optional.of(value.clone()));
@@ -64,10 +93,26 @@ public final class ChannelKeyValueStore implements KeyValueStore {
         body.putNull("value");
         channel.request("KvSet", body, ProtocolChannel.REQUEST_TIMEOUT);
         cache.put(key, Optional.empty());
+        synchronized (this) {
+            if (keys().remove(key)) {
+                writeKeys();
+            }
+        }
     }
 
     @Override
     public SortedMap<String, byte[]> scan(String prefix) {
+        if (!runtimeScans) {
+            SortedMap<String, byte[]> out = new TreeMap<>();
+            List<String> listed;
+            synchronized (this) {
+                listed = List.copyOf(keys().subSet(prefix, prefix + Character.MAX_VALUE));
+            }
+            for (String k : listed) {
+                get(k).ifPresent(v -> out.put(k, v));
+            }
+            return out;
+        }
         ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("prefix", prefix);
         JsonNode answer;
         try {
@@ -88,6 +133,30 @@ public final class ChannelKeyValueStore implements KeyValueStore {
             });
         }
         return out;
+    }
+
+    private SortedSet<String> keys() {
+        if (keys == null) {
+            keys = new TreeSet<>();
+            get(KEYS_KEY).ifPresent(v -> {
+                try {
+                    ProtocolChannel.JSON.readTree(v).forEach(k -> keys.add(k.asText()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("the key list '" + KEYS_KEY + "' of the task's state is not a "
+                            + "JSON array", e);
+                }
+            });
+        }
+        return keys;
+    }
+
+    private void writeKeys() {
+        ArrayNode list = ProtocolChannel.JSON.createArrayNode();
+        keys.forEach(list::add);
+        byte[] v = list.toString().getBytes(StandardCharsets.UTF_8);
+        ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("key", KEYS_KEY).put("value", encode(v));
+        channel.request("KvSet", body, ProtocolChannel.REQUEST_TIMEOUT);
+        cache.put(KEYS_KEY, Optional.of(v));
     }
 
     static String encode(byte[] value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hstreamio.core.store.KeyValueStore;
 import io.hstreamio.core.task.TaskState;
+import io.hstreamio.runtime.protocol.ChannelKeyValueStore;
 import io.hstreamio.runtime.protocol.ConnectorImage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -83,9 +84,10 @@ final class ProcessTask implements SupervisedTask {
             lastReportAt = clock.millis();
             Path stderr = taskDir.resolve("stderr.log");
             stderrStart = Files.exists(stderr) ? Files.size(stderr) : 0;
-            process = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(taskDir.resolve("stderr.log").toFile()))
-                    .start();
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(taskDir.resolve("stderr.log").toFile()));
+            pb.environment().put(ChannelKeyValueStore.KV_SCAN_ENV, "1"); // handle() answers KvScan
+            process = pb.start();
             log.info("{}: started image process {} ({})", connector, process.pid(), command.get(0));
             if (stopRequestedAt >= 0) {
                 sendStop();

@@ -13,7 +13,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +109,13 @@ class ProtocolChannelTest {
 
         byte[] binary = {0, (byte) 0xff, (byte) 0xfe, 65};
         CompletableFuture<Void> put = CompletableFuture.runAsync(() -> kv.put("bin", binary));
+        // A new key is listed first (the store's own key list, read once, then written).
+        JsonNode list = JSON.readTree(fromTask.readLine());
+        assertThat(list.get("body").get("key").asText()).isEqualTo(ChannelKeyValueStore.KEYS_KEY);
+        send("{\"name\":\"ConnectorResponse\",\"id\":\"" + list.get("id").asText() + "\",\"body\":null}");
+        JsonNode listSet = JSON.readTree(fromTask.readLine());
+        assertThat(listSet.get("body").get("value").asText()).isEqualTo("[\"bin\"]");
+        send("{\"name\":\"ConnectorResponse\",\"id\":\"" + listSet.get("id").asText() + "\",\"body\":null}");
         JsonNode set = JSON.readTree(fromTask.readLine());
         assertThat(set.get("name").asText()).isEqualTo("KvSet");
         assertThat(set.get("body").get("value").asText()).startsWith(ChannelKeyValueStore.BINARY_PREFIX);
@@ -120,7 +131,7 @@ class ProtocolChannelTest {
 
     @Test
     void aScanIsOneKvScanRequestOurRuntimeAnswersWithTheKeysUnderThePrefix() throws Exception {
-        ChannelKeyValueStore kv = new ChannelKeyValueStore(channel);
+        ChannelKeyValueStore kv = new ChannelKeyValueStore(channel, true);
         CompletableFuture<java.util.SortedMap<String, byte[]>> scan = CompletableFuture.supplyAsync(
                 () -> kv.scan("handoff.done/"));
         JsonNode req = JSON.readTree(fromTask.readLine());
@@ -131,5 +142,53 @@ class ProtocolChannelTest {
         assertThat(scan.get().keySet()).containsExactly("handoff.done/a", "handoff.done/b");
         assertThat(new String(scan.get().get("handoff.done/b"), StandardCharsets.UTF_8)).isEqualTo("2");
         assertThat(kv.get("handoff.done/a")).as("scanned values are cached").isPresent();
+    }
+
+    @Test
+    void underAStockRuntimeAScanReadsTheStoresOwnKeyListAndNeverSendsKvScan() throws Exception {
+        Map<String, String> runtimeState = new ConcurrentHashMap<>();
+        List<String> names = new CopyOnWriteArrayList<>();
+        Thread runtime = new Thread(() -> {
+            try {
+                String line;
+                while ((line = fromTask.readLine()) != null) {
+                    JsonNode req = JSON.readTree(line);
+                    names.add(req.get("name").asText());
+                    String key = req.get("body").path("key").asText();
+                    String answer = "null";
+                    if (req.get("name").asText().equals("KvGet") && runtimeState.containsKey(key)) {
+                        answer = JSON.writeValueAsString(runtimeState.get(key));
+                    } else if (req.get("name").asText().equals("KvSet")) {
+                        JsonNode v = req.get("body").get("value");
+                        if (v.isNull()) {
+                            runtimeState.remove(key);
+                        } else {
+                            runtimeState.put(key, v.asText());
+                        }
+                    } else if (!req.get("name").asText().equals("KvGet")) {
+                        continue; // a stock runtime answers nothing it does not know
+                    }
+                    send("{\"name\":\"ConnectorResponse\",\"id\":\"" + req.get("id").asText() + "\",\"body\":"
+                            + answer + "}");
+                }
+            } catch (Exception e) {
+                // the channel closed
+            }
+        }, "stock-runtime");
+        runtime.setDaemon(true);
+        runtime.start();
+
+        ChannelKeyValueStore kv = new ChannelKeyValueStore(channel, false);
+        kv.put("handoff.done/a", "1".getBytes(StandardCharsets.UTF_8));
+        kv.put("handoff.done/b", "2".getBytes(StandardCharsets.UTF_8));
+        kv.put("other", "3".getBytes(StandardCharsets.UTF_8));
+        kv.delete("handoff.done/a");
+        assertThat(kv.scan("handoff.done/").keySet()).containsExactly("handoff.done/b");
+
+        // A new task process (empty cache) finds the same keys through the list the runtime kept.
+        ChannelKeyValueStore again = new ChannelKeyValueStore(channel, false);
+        assertThat(again.scan("handoff.done/")).hasSize(1).containsKey("handoff.done/b");
+        assertThat(new String(again.scan("").get("other"), StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(names).doesNotContain("KvScan");
     }
 }
