@@ -11,6 +11,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a {@code KvSet} with a null value.
  *
  * <p>{@link #scan} has no stock protocol message, and a stock runtime (HStreamDB's) answers nothing it does not know,
- * so the store keeps its own list of the keys it wrote under {@value #KEYS_KEY} (a JSON array, updated when a key
- * appears or goes) and scans by reading that list and the matching keys. Under our runtime, which says so with the
+ * so the store keeps its own list of the keys it wrote, in {@value #PAGES} pages {@value #KEYS_PREFIX}{@code <n>}
+ * (JSON arrays; a key's page is its hash, so a new key rewrites one page, not the whole list), and scans by reading
+ * the pages and the matching keys. Under our runtime, which says so with the
  * environment variable {@value #KV_SCAN_ENV}, it sends {@code KvScan} ({@code {"prefix":P}}, answered with an object
  * of key → value) instead, which also sees keys written by an in-process task of the same connector.
  */
@@ -39,14 +41,15 @@ public final class ChannelKeyValueStore implements KeyValueStore {
     static final String BINARY_PREFIX = "\u0000b64:";
     /** Set to 1 in a task's environment by a runtime that answers {@code KvScan}. */
     public static final String KV_SCAN_ENV = "HSTREAM_IO_KV_SCAN";
-    /** The key under which the store lists the keys it wrote. */
-    static final String KEYS_KEY = "hstream-io.keys";
+    /** The keys under which the store lists the keys it wrote, one page per suffix 0 to {@value #PAGES} - 1. */
+    static final String KEYS_PREFIX = "hstream-io.keys/";
+    static final int PAGES = 32;
 
     private final ProtocolChannel channel;
     private final boolean runtimeScans;
     private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
-    /** The keys this task's state holds, once read from {@value #KEYS_KEY}; guarded by {@code this}. */
-    private SortedSet<String> keys;
+    /** Pages of the keys this task's state holds, each read once when first needed; guarded by {@code this}. */
+    private final Map<Integer, SortedSet<String>> pages = new HashMap<>();
 
     public ChannelKeyValueStore(ProtocolChannel channel) {
         this(channel, "1".equals(System.getenv(KV_SCAN_ENV)));
@@ -78,8 +81,8 @@ public final class ChannelKeyValueStore implements KeyValueStore {
         // The key is listed before its value is written: a crash in between leaves a listed key without a value,
         // which a scan skips, never a value that no scan finds.
         synchronized (this) {
-            if (keys().add(key)) {
-                writeKeys();
+            if (page(key).add(key)) {
+                writePage(pageOf(key));
             }
         }
         ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("key", key).put("value", encode(value));
@@ -94,8 +97,8 @@ public final class ChannelKeyValueStore implements KeyValueStore {
         channel.request("KvSet", body, ProtocolChannel.REQUEST_TIMEOUT);
         cache.put(key, Optional.empty());
         synchronized (this) {
-            if (keys().remove(key)) {
-                writeKeys();
+            if (page(key).remove(key)) {
+                writePage(pageOf(key));
             }
         }
     }
@@ -106,7 +109,11 @@ public final class ChannelKeyValueStore implements KeyValueStore {
             SortedMap<String, byte[]> out = new TreeMap<>();
             List<String> listed;
             synchronized (this) {
-                listed = List.copyOf(keys().subSet(prefix, prefix + Character.MAX_VALUE));
+                SortedSet<String> all = new TreeSet<>();
+                for (int n = 0; n < PAGES; n++) {
+                    all.addAll(page(n));
+                }
+                listed = List.copyOf(all.subSet(prefix, prefix + Character.MAX_VALUE));
             }
             for (String k : listed) {
                 get(k).ifPresent(v -> out.put(k, v));
@@ -135,28 +142,36 @@ public final class ChannelKeyValueStore implements KeyValueStore {
         return out;
     }
 
-    private SortedSet<String> keys() {
-        if (keys == null) {
-            keys = new TreeSet<>();
-            get(KEYS_KEY).ifPresent(v -> {
+    static int pageOf(String key) {
+        return Math.floorMod(key.hashCode(), PAGES);
+    }
+
+    private SortedSet<String> page(String key) {
+        return page(pageOf(key));
+    }
+
+    private SortedSet<String> page(int n) {
+        return pages.computeIfAbsent(n, i -> {
+            SortedSet<String> keys = new TreeSet<>();
+            get(KEYS_PREFIX + i).ifPresent(v -> {
                 try {
                     ProtocolChannel.JSON.readTree(v).forEach(k -> keys.add(k.asText()));
                 } catch (IOException e) {
-                    throw new UncheckedIOException("the key list '" + KEYS_KEY + "' of the task's state is not a "
-                            + "JSON array", e);
+                    throw new UncheckedIOException("the key list '" + KEYS_PREFIX + i + "' of the task's state is "
+                            + "not a JSON array", e);
                 }
             });
-        }
-        return keys;
+            return keys;
+        });
     }
 
-    private void writeKeys() {
+    private void writePage(int n) {
         ArrayNode list = ProtocolChannel.JSON.createArrayNode();
-        keys.forEach(list::add);
+        pages.get(n).forEach(list::add);
         byte[] v = list.toString().getBytes(StandardCharsets.UTF_8);
-        ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("key", KEYS_KEY).put("value", encode(v));
+        ObjectNode body = ProtocolChannel.JSON.createObjectNode().put("key", KEYS_PREFIX + n).put("value", encode(v));
         channel.request("KvSet", body, ProtocolChannel.REQUEST_TIMEOUT);
-        cache.put(KEYS_KEY, Optional.of(v));
+        cache.put(KEYS_PREFIX + n, Optional.of(v));
     }
 
     static String encode(byte[] value) {

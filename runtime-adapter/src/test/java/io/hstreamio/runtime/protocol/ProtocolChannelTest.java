@@ -111,7 +111,8 @@ class ProtocolChannelTest {
         CompletableFuture<Void> put = CompletableFuture.runAsync(() -> kv.put("bin", binary));
         // A new key is listed first (the store's own key list, read once, then written).
         JsonNode list = JSON.readTree(fromTask.readLine());
-        assertThat(list.get("body").get("key").asText()).isEqualTo(ChannelKeyValueStore.KEYS_KEY);
+        assertThat(list.get("body").get("key").asText())
+                .isEqualTo(ChannelKeyValueStore.KEYS_PREFIX + ChannelKeyValueStore.pageOf("bin"));
         send("{\"name\":\"ConnectorResponse\",\"id\":\"" + list.get("id").asText() + "\",\"body\":null}");
         JsonNode listSet = JSON.readTree(fromTask.readLine());
         assertThat(listSet.get("body").get("value").asText()).isEqualTo("[\"bin\"]");
