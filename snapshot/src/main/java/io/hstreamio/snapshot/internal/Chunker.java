@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>No primary key: the dialect's physical ranges (PostgreSQL ctid pages), else the whole table.
  * </ul>
  * The first chunk has no lower bound (a resumed splitting starts after its key) and the last no upper bound, so keys
- * outside the range seen while splitting are read too. Not thread-safe: one caller at a time (the {@link ChunkQueue} lock).
+ * outside the range seen while splitting are read too. Not thread-safe: one caller at a time (the
+ * {@link ChunkQueue} lock).
  */
 public final class Chunker {
     private static final Logger LOG = LoggerFactory.getLogger(Chunker.class);
