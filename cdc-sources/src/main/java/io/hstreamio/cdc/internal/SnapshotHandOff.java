@@ -92,6 +92,12 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private final BlockingQueue<Pending> ready;
     private final Map<TableId, TableProgress> tables = new ConcurrentHashMap<>();
     private final AtomicLong chunkIds = new AtomicLong();
+    /**
+     * Makes this run's watermark ids its own: a restart replays the log from its last committed position, and with it
+     * an earlier run's watermarks, which must not release this run's chunks before the stream has passed them.
+     */
+    private final String runId = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()
+            & Long.MAX_VALUE, 36);
 
     // Task thread.
     private final List<Pending> waiting = new ArrayList<>();
@@ -269,7 +275,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
 
         @Override
         public void beforeRead(Connection connection, Chunk chunk) throws Exception {
-            Pending p = new Pending(chunk, sourceName + "/" + chunkIds.incrementAndGet());
+            Pending p = new Pending(chunk, sourceName + "/" + runId + "/" + chunkIds.incrementAndGet());
             synchronized (lock) {
                 for (Change c : recent) {
                     if (c.table.equals(p.table.id())) {
@@ -345,8 +351,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             if (at != null) {
                 progress = at;
             }
-            if (marker != null) {
-                markersSeen.add(marker);
+            if (marker != null && marker.startsWith(sourceName + "/" + runId + "/")) {
+                markersSeen.add(marker); // an earlier run's, replayed, would stay here for good
             }
             takeReady();
             release(out);
