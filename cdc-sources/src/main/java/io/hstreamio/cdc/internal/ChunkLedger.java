@@ -71,6 +71,15 @@ public final class ChunkLedger {
         }
     }
 
+    /** The tables with records. */
+    java.util.Set<String> tables() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String k : state.scan(PREFIX).keySet()) {
+            out.add(k.substring(PREFIX.length(), k.lastIndexOf('/')));
+        }
+        return out;
+    }
+
     /** Every table's records (one forgotten snapshot). */
     static void forgetAll(KeyValueStore state) {
         for (String k : state.scan(PREFIX).keySet()) {

@@ -186,6 +186,9 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 LOG.info("Source {}: snapshot of {} table(s) handed over to the change stream ({} done before)",
                         sourceName, r.tables().size(), done.size());
                 Map<TableId, SnapshotReader.Resume> resume = new java.util.HashMap<>();
+                Set<String> reading = r.tables().stream().map(t -> t.id().toString())
+                        .collect(java.util.stream.Collectors.toSet());
+                ledger.tables().stream().filter(t -> !reading.contains(t)).forEach(ledger::forget); // no longer captured
                 for (TableSchema t : r.tables()) {
                     shapes.accept(t);
                     tables.put(t.id(), new TableProgress(t.id()));

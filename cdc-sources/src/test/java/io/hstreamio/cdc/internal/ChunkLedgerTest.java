@@ -85,6 +85,8 @@ class ChunkLedgerTest {
         TableSchema other = new TableSchema(TableId.of("shop", "orders2"), ORDERS.columns(), ORDERS.primaryKey());
         ledger.split(new Chunk(other, 0, null, null, null, true));
 
+        assertThat(ledger.tables()).containsExactly(ID.toString(), other.id().toString());
+
         ledger.forget(ID.toString());
 
         assertThat(ChunkLedger.entries(state, ID.toString())).isEmpty();
