@@ -205,22 +205,51 @@ public final class SnapshotReader implements AutoCloseable {
         run(consumers, (table, chunks) -> { });
     }
 
-    /** Told, under the splitter's lock, that a table is split completely: its last chunk was handed out. */
+    /** Told, under the splitter's lock, of the splitting: calls for one table come in hand-out order. */
     @FunctionalInterface
     public interface SplitListener {
+        /** {@code table} is split completely: its last chunk was handed out, {@code chunks} in this run. */
         void tableSplit(TableSchema table, int chunks);
+
+        /**
+         * A chunk split anew is about to be handed out, before any worker reads it (chunks of a {@link Resume} read
+         * again are not split anew). A record kept here therefore holds every chunk handed out before the last one
+         * it holds.
+         */
+        default void chunkSplit(Chunk chunk) throws Exception {}
     }
 
-    /** As {@link #run(IntFunction)}, telling {@code onSplit} when each table's last chunk was handed out. */
+    /**
+     * Where an earlier, interrupted reading of a keyed table left off: {@code again}, chunks it handed out that must be
+     * read again with their bounds and indexes, and {@code last}, the last chunk it handed out. Splitting goes on after
+     * {@code last}'s upper bound with the next index, or not at all when {@code last} had no upper bound.
+     */
+    public record Resume(List<Chunk> again, Chunk last) {
+        public Resume {
+            again = List.copyOf(again);
+            java.util.Objects.requireNonNull(last, "last");
+        }
+    }
+
+    /** As {@link #run(IntFunction)}, telling {@code onSplit} how each table is split. */
     public void run(IntFunction<ChunkConsumer> consumers, SplitListener onSplit) throws Exception {
+        run(consumers, onSplit, Map.of());
+    }
+
+    /**
+     * As {@link #run(IntFunction, SplitListener)}, picking up the tables in {@code resume} where an earlier run left
+     * off; the others are read whole.
+     */
+    public void run(IntFunction<ChunkConsumer> consumers, SplitListener onSplit, Map<TableId, Resume> resume)
+            throws Exception {
         int parallelism = options.get(SnapshotOptions.PARALLELISM);
         boolean consistent = options.get(SnapshotOptions.CONSISTENT);
         long chunkRows = options.get(SnapshotOptions.CHUNK_ROWS);
         // Biggest tables first, so that the last chunks running are small ones.
-        Deque<Chunker> chunkers = new ArrayDeque<>();
+        Deque<TableChunks> chunkers = new ArrayDeque<>();
         tables.stream().sorted(Comparator.comparingLong((TableSchema t) -> -stats.get(t.id()).estimatedRows()))
-                .forEach(t -> chunkers.add(new Chunker(dialect, t, chunkRows, consistent,
-                        stats.get(t.id()).estimatedRows())));
+                .forEach(t -> chunkers.add(new TableChunks(t, new Chunker(dialect, t, chunkRows, consistent,
+                        stats.get(t.id()).estimatedRows()), resume.get(t.id()))));
         ChunkQueue queue = new ChunkQueue(chunkers, onSplit);
 
         List<Connection> workerConnections = new ArrayList<>();
@@ -479,29 +508,66 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
+    /** One table's chunks: those of a {@link Resume} to read again first, then the splitter's (none when covered). */
+    private static final class TableChunks {
+        private final TableSchema table;
+        private final Deque<Chunk> again;
+        private final Chunker chunker;
+
+        TableChunks(TableSchema table, Chunker chunker, Resume resume) {
+            this.table = table;
+            if (resume == null) {
+                this.again = new ArrayDeque<>();
+                this.chunker = chunker;
+            } else {
+                this.again = new ArrayDeque<>(resume.again());
+                Chunk last = resume.last();
+                this.chunker = last.upper() == null ? null : chunker.resumeAfter(last.upper(), last.index() + 1);
+            }
+        }
+
+        /** The next chunk, or null when the table is covered. */
+        Chunk next(Connection splitter) throws SQLException {
+            if (!again.isEmpty()) {
+                return again.poll();
+            }
+            return chunker == null ? null : chunker.next(splitter);
+        }
+
+        /** Whether the next chunk is split anew rather than read again. */
+        boolean splitsAnew() {
+            return again.isEmpty();
+        }
+    }
+
     /** Hands out chunks table after table, splitting lazily under one lock on one connection of its own. */
     private final class ChunkQueue {
-        private final Deque<Chunker> chunkers;
+        private final Deque<TableChunks> chunkers;
         private final SplitListener onSplit;
         private Connection splitter;
         private int handedOut;
 
-        ChunkQueue(Deque<Chunker> chunkers, SplitListener onSplit) {
+        ChunkQueue(Deque<TableChunks> chunkers, SplitListener onSplit) {
             this.chunkers = chunkers;
             this.onSplit = onSplit;
         }
 
-        synchronized Chunk next() throws SQLException {
+        synchronized Chunk next() throws Exception {
             while (!chunkers.isEmpty()) {
                 if (splitter == null) {
                     splitter = pool.getConnection();
                 }
-                Chunk c = chunkers.peek().next(splitter);
+                TableChunks t = chunkers.peek();
+                boolean anew = t.splitsAnew();
+                Chunk c = t.next(splitter);
                 if (c != null) {
+                    if (anew) {
+                        onSplit.chunkSplit(c);
+                    }
                     handedOut++;
                     return c;
                 }
-                onSplit.tableSplit(chunkers.poll().table(), handedOut);
+                onSplit.tableSplit(chunkers.poll().table, handedOut);
                 handedOut = 0;
             }
             return null;

@@ -49,8 +49,14 @@ import org.slf4j.LoggerFactory;
  * chunk registers, so a change that reached the engine just before the chunk's snapshot began is not missed.
  *
  * <p>Memory: at most {@code parallelism} chunks being read plus {@code parallelism} waiting for the stream, each at most
- * {@code chunk.rows} rows. Progress: a table is recorded as done in the task's state once all its chunks' rows are
- * durable; a restart reads only the tables not done (a table is the unit of resumption, not the chunk).
+ * {@code chunk.rows} rows.
+ *
+ * <p>Progress, in the task's state: each chunk is recorded as it is split, before it is read, and marked done once its
+ * rows are durable ({@link ChunkLedger}); once all of a table's chunks are, the table is recorded as done
+ * ({@code handoff.done/<table>}) and its chunk records go. A restart skips the tables done and, in the others, the
+ * chunks done: it reads the other recorded chunks again with their recorded bounds, then splits on after the last
+ * recorded chunk, so a chunk, not a table, is the unit of resumption. Keyless tables (ctid ranges, at-least-once)
+ * resume whole.
  */
 public final class SnapshotHandOff implements DebeziumCapture.EngineListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotHandOff.class);
@@ -62,6 +68,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     public static final String METRIC_ESTIMATE = "snapshot_rows_estimate";
     public static final String METRIC_ROWS = "snapshot_rows";
     public static final String METRIC_TABLES_DONE = "snapshot_tables_done";
+    /** Task metrics: chunks whose rows an earlier run made durable, not read again (their rows count as snapshot_rows). */
+    public static final String METRIC_CHUNKS_RESUMED = "snapshot_chunks_resumed";
     private static final int RECENT_CHANGES = 50_000;
     private static final long[] BEFORE_ANY_EVENT = {Long.MIN_VALUE};
 
@@ -74,6 +82,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private final Clock clock;
     private final int waitingLimit;
     private final io.hstreamio.core.task.TaskMetrics metrics;
+    private final ChunkLedger ledger;
 
     // Engine thread and workers, under lock.
     private final Object lock = new Object();
@@ -83,6 +92,12 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private final BlockingQueue<Pending> ready;
     private final Map<TableId, TableProgress> tables = new ConcurrentHashMap<>();
     private final AtomicLong chunkIds = new AtomicLong();
+    /**
+     * Makes this run's watermark ids its own: a restart replays the log from its last committed position, and with it
+     * an earlier run's watermarks, which must not release this run's chunks before the stream has passed them.
+     */
+    private final String runId = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()
+            & Long.MAX_VALUE, 36);
 
     // Task thread.
     private final List<Pending> waiting = new ArrayList<>();
@@ -115,6 +130,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         this.snapshotOptions = snapshotOptions;
         this.filter = filter;
         this.state = state;
+        this.ledger = new ChunkLedger(state);
         this.binlog = url.kind().isMySqlFamily();
         this.clock = clock;
         int parallelism = snapshotOptions.get(io.hstreamio.snapshot.SnapshotOptions.PARALLELISM);
@@ -143,6 +159,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         for (String key : state.scan(DONE_PREFIX).keySet()) {
             state.delete(key);
         }
+        ChunkLedger.forgetAll(state);
     }
 
     /**
@@ -163,16 +180,45 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             awaitStreamPosition();
             Set<String> done = state.scan(DONE_PREFIX).keySet().stream()
                     .map(k -> k.substring(DONE_PREFIX.length())).collect(java.util.stream.Collectors.toSet());
+            done.forEach(ledger::forget); // left behind when a stop fell between the done mark and the clean-up
             try (SnapshotReader r = SnapshotReader.open(url, snapshotOptions, clock, false,
                     t -> filter.test(t) && !done.contains(t.toString()))) {
                 LOG.info("Source {}: snapshot of {} table(s) handed over to the change stream ({} done before)",
                         sourceName, r.tables().size(), done.size());
+                Map<TableId, SnapshotReader.Resume> resume = new java.util.HashMap<>();
+                Set<String> reading = r.tables().stream().map(t -> t.id().toString())
+                        .collect(java.util.stream.Collectors.toSet());
+                ledger.tables().stream().filter(t -> !reading.contains(t)).forEach(ledger::forget); // no longer captured
                 for (TableSchema t : r.tables()) {
                     shapes.accept(t);
                     tables.put(t.id(), new TableProgress(t.id()));
                     metrics.increment(METRIC_ESTIMATE, Math.max(0, r.stats(t.id()).estimatedRows()));
+                    // Skipping a chunk is safe only when its rows are durable: a chunk is marked done only then.
+                    // Reading one again is always safe: it goes through a watermark window like a first read, so
+                    // per key the stream still never goes back in time. Hence: skip the done, read the rest again.
+                    ChunkLedger.Plan plan = ledger.plan(t, sourceName);
+                    if (plan.resume() != null) {
+                        resume.put(t.id(), plan.resume());
+                        metrics.increment(METRIC_ROWS, plan.doneRows());
+                        metrics.increment(METRIC_CHUNKS_RESUMED, plan.doneChunks());
+                        Chunk last = plan.resume().last();
+                        LOG.info("Source {}: snapshot step 2 - resuming {}: {} chunk(s) durable before ({} rows), {} "
+                                + "to read again, {}", sourceName, t.id(), plan.doneChunks(), plan.doneRows(),
+                                plan.resume().again().size(), last.upper() == null ? "all split before"
+                                : "splitting on after " + Arrays.toString(last.upper()));
+                    }
                 }
-                r.run(worker -> new Worker(), (table, chunks) -> tables.get(table.id()).split(chunks));
+                r.run(worker -> new Worker(), new SnapshotReader.SplitListener() {
+                    @Override
+                    public void tableSplit(TableSchema table, int chunks) {
+                        tables.get(table.id()).split(chunks);
+                    }
+
+                    @Override
+                    public void chunkSplit(Chunk chunk) {
+                        ledger.split(chunk);
+                    }
+                }, resume);
             }
             readerDone = true;
         } catch (InterruptedException e) {
@@ -232,7 +278,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
 
         @Override
         public void beforeRead(Connection connection, Chunk chunk) throws Exception {
-            Pending p = new Pending(chunk, sourceName + "/" + chunkIds.incrementAndGet());
+            Pending p = new Pending(chunk, sourceName + "/" + runId + "/" + chunkIds.incrementAndGet());
             synchronized (lock) {
                 for (Change c : recent) {
                     if (c.table.equals(p.table.id())) {
@@ -308,8 +354,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             if (at != null) {
                 progress = at;
             }
-            if (marker != null) {
-                markersSeen.add(marker);
+            if (marker != null && marker.startsWith(sourceName + "/" + runId + "/")) {
+                markersSeen.add(marker); // an earlier run's, replayed, would stay here for good
             }
             takeReady();
             release(out);
@@ -358,6 +404,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 if (c.schema != null && c.schema.columns().equals(p.table.columns())) {
                     continue; // the stream announcing the shape the rows already have (PostgreSQL's first event)
                 }
+                ledger.forget(p.table.id().toString()); // rows of the old shape are no basis to resume on
                 throw new IllegalStateException("table " + p.table.id() + " changed shape during its snapshot ("
                         + p.chunk.describe() + "); the source restarts and reads the table again");
             }
@@ -394,7 +441,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         if (emitted == 0 && done != null && lastCommitted != null && lastCommitted.compareTo(done) >= 0) {
             done = null;
         }
-        uncommitted.add(new Emitted(p.table.id(), done));
+        uncommitted.add(new Emitted(p.chunk, emitted, done));
         p.rows.clear();
     }
 
@@ -412,9 +459,14 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 break;
             }
             uncommitted.poll();
-            tables.get(e.table).chunkCommitted();
+            chunkCommitted(e);
         }
         maybeComplete();
+    }
+
+    private void chunkCommitted(Emitted e) {
+        ledger.done(e.chunk, e.rows);
+        tables.get(e.chunk.table().id()).chunkCommitted();
     }
 
     private void maybeComplete() {
@@ -423,7 +475,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         }
         // Chunks without rows need no commit; the rest wait for theirs.
         while (!uncommitted.isEmpty() && uncommitted.peek().done == null) {
-            tables.get(uncommitted.poll().table).chunkCommitted();
+            chunkCommitted(uncommitted.poll());
         }
         if (!uncommitted.isEmpty()) {
             return;
@@ -476,6 +528,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         private void check() {
             if (total >= 0 && committed == total) {
                 state.put(DONE_PREFIX + table, new byte[] {1});
+                ledger.forget(table.toString()); // after the done mark: a stop in between leaves records, not a gap
                 metrics.increment(METRIC_TABLES_DONE, 1);
                 LOG.info("Source {}: snapshot of {} durable ({} chunks)", sourceName, table, total);
             }
@@ -498,7 +551,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         }
     }
 
-    private record Emitted(TableId table, SourcePosition done) {}
+    /** A chunk whose {@code rows} rows are in the stream, durable once {@code done} is (null: now). */
+    private record Emitted(Chunk chunk, long rows, SourcePosition done) {}
 
     /**
      * A change seen while chunks were read: its key (null: the whole table), where it sits, and whether it changed

@@ -98,6 +98,11 @@ public final class TaskHarness implements AutoCloseable {
         commit = false;
     }
 
+    /** The position last passed to {@code committed}, null before any: the events through it are durable. */
+    public SourcePosition lastCommitted() {
+        return lastCommitted;
+    }
+
     public List<ChangeEvent> events() {
         rethrow();
         synchronized (events) {

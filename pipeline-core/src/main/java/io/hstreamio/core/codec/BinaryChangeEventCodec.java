@@ -210,7 +210,7 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
     }
 
     @SuppressWarnings("unchecked")
-    private static void writeValue(ByteWriter w, LogicalType type, Object v) {
+    static void writeValue(ByteWriter w, LogicalType type, Object v) {
         switch (type) {
             case BOOLEAN -> w.writeBoolean((Boolean) v);
             case INT32 -> w.writeZigZag((Integer) v);
@@ -447,7 +447,7 @@ public final class BinaryChangeEventCodec implements ChangeEventCodec {
         return Row.trusted(values);
     }
 
-    private static Object readValue(ByteReader r, LogicalType type) {
+    static Object readValue(ByteReader r, LogicalType type) {
         return switch (type) {
             case BOOLEAN -> r.readBoolean();
             case INT32 -> r.readZigZagInt();

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *       primary-key index ({@code ORDER BY pk LIMIT 1 OFFSET n}).
  *   <li>No primary key: the dialect's physical ranges (PostgreSQL ctid pages), else the whole table.
  * </ul>
- * The first chunk has no lower bound and the last no upper bound, so keys outside the range seen while splitting are
- * read too. Not thread-safe: one caller at a time (the {@link ChunkQueue} lock).
+ * The first chunk has no lower bound (a resumed splitting starts after its key) and the last no upper bound, so keys
+ * outside the range seen while splitting are read too. Not thread-safe: one caller at a time (the
+ * {@link ChunkQueue} lock).
  */
 public final class Chunker {
     private static final Logger LOG = LoggerFactory.getLogger(Chunker.class);
@@ -49,6 +50,7 @@ public final class Chunker {
     private boolean emptyTable;
 
     private final long estimatedRows;
+    private Object[] resumeAfter;
 
     /** @param estimatedRows the server's row estimate, used instead of a COUNT(*) scan when positive */
     public Chunker(SourceDialect dialect, TableSchema table, long chunkRows, boolean consistent, long estimatedRows) {
@@ -61,6 +63,21 @@ public final class Chunker {
 
     public TableSchema table() {
         return table;
+    }
+
+    /**
+     * Resumes the splitting of an earlier run that handed out chunks up to {@code key} (their last upper bound): the
+     * next chunk is numbered {@code nextIndex} and starts after {@code key}; dense keys keep equal ranges from there,
+     * index walks walk on from it. Call before the first {@link #next}; keyed tables only.
+     */
+    public Chunker resumeAfter(Object[] key, int nextIndex) {
+        if (!table.hasPrimaryKey() || mode != Mode.UNKNOWN) {
+            throw new IllegalStateException("only a keyed table not yet split resumes after a key: " + table.id());
+        }
+        resumeAfter = key.clone();
+        lower = resumeAfter;
+        index = nextIndex;
+        return this;
     }
 
     /** The next chunk, or null when the table is covered. */
@@ -131,9 +148,14 @@ public final class Chunker {
                         emptyTable = true; // one open chunk, which reads whatever is there when it runs
                         return;
                     }
+                    long after = resumeAfter == null ? Long.MIN_VALUE : ((Number) resumeAfter[0]).longValue();
+                    if (resumeAfter != null && after >= mx) {
+                        emptyTable = true; // nothing after the resume key yet: one open chunk reads what comes
+                        return;
+                    }
                     if (count >= span / 2) {
                         mode = Mode.DENSE;
-                        nextLower = min;
+                        nextLower = resumeAfter == null ? min : Math.max(min, after + 1);
                         max = mx;
                         step = Math.max(1, (long) Math.ceil(chunkRows * span / count));
                         LOG.info("Snapshot step 2 - {}: dense key {} in [{}, {}], {} rows: chunks of {} key values",
