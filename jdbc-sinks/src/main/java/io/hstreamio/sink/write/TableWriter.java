@@ -29,7 +29,8 @@ import org.postgresql.copy.CopyIn;
  * Used on the task thread only.
  *
  * <p>With a primary key, a run of changes is {@linkplain BatchReducer reduced} to each key's final state and written
- * as batched deletes by key and upserts. Tables with secondary unique keys are written as delete + insert instead,
+ * as batched deletes by key and upserts (PostgreSQL: one statement of column arrays each, {@link PgArrayWriter};
+ * MySQL/MariaDB: multi-row statements). Tables with secondary unique keys are written as delete + insert instead,
  * because an in-place upsert can collide on a unique value that another row of the same batch is about to give up
  * (and MySQL's ON DUPLICATE KEY UPDATE would even overwrite that other row). Without a primary key, changes are applied
  * one by one in order: inserts, and updates/deletes of one row equal to the before-image on all columns (NULL-safe).
@@ -51,6 +52,8 @@ public final class TableWriter {
     /** True while the target holds nothing but snapshot rows written by COPY into an initially empty table. */
     private boolean copyDirect;
     private final String autoIncrementColumn;
+    /** PostgreSQL: upserts and deletes as one statement of column arrays; null elsewhere (multi-row statements). */
+    private final PgArrayWriter arrays;
 
     public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
                        boolean hasSecondaryUniqueKey, boolean targetEmpty, int batchSize, int copyThreshold) {
@@ -70,6 +73,10 @@ public final class TableWriter {
         this.copyDirect = targetEmpty;
         this.autoIncrementColumn = schema.columns().stream().filter(ColumnSchema::autoIncrement)
                 .map(ColumnSchema::name).findFirst().orElse(null);
+        this.arrays = dialect instanceof PostgresDialect && schema.hasPrimaryKey()
+                ? new PgArrayWriter(dialect, target, schema.columns(), targets, keyPositions, deleteThenInsert,
+                        Math.max(batchSize, MAX_ROWS_PER_STATEMENT))
+                : null;
     }
 
     public TableSchema schema() {
@@ -127,7 +134,11 @@ public final class TableWriter {
             r.upserts().forEach(row -> deletes.add(RowKey.of(row, keyPositions).values()));
         }
         if (!deletes.isEmpty()) {
-            multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
+            if (arrays != null) {
+                arrays.delete(c, deletes);
+            } else {
+                multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
+            }
             stats.deleted += r.deletes().size();
         }
         if (copy) {
@@ -137,8 +148,12 @@ public final class TableWriter {
             stats.copied += r.upserts().size();
         } else if (!r.upserts().isEmpty()) {
             List<Object[]> rows = r.upserts().stream().map(Row::toArray).toList();
-            multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
-                    : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
+            if (arrays != null) {
+                arrays.upsert(c, rows);
+            } else {
+                multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
+                        : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
+            }
             stats.upserted += r.upserts().size();
         }
     }
