@@ -263,6 +263,31 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    public boolean identityFollowsExplicitValues() {
+        return false;
+    }
+
+    @Override
+    public List<IdentityColumn> identityColumns(java.sql.Connection connection, String schema) throws SQLException {
+        // Identity columns and serial ones (a sequence owned by the column); integer columns only.
+        String sql = "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
+                + " AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, 'int4'::regtype,"
+                + " 'int8'::regtype) AND (a.attidentity <> '' OR pg_get_serial_sequence(format('%I.%I', n.nspname,"
+                + " c.relname), a.attname) IS NOT NULL) ORDER BY c.relname, a.attnum";
+        List<IdentityColumn> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new IdentityColumn(new TableRef(schema, rs.getString(1)), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public boolean upsertIsKeyExact() {
         return true;
     }
