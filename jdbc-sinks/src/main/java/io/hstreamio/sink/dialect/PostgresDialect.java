@@ -367,8 +367,10 @@ public final class PostgresDialect extends SqlDialect {
     /** A TIME value as PostgreSQL time text; 24:00:00 is valid there, negative or longer durations are not. */
     public static String timeOfDay(ColumnSchema c, Duration d) {
         if (d.isNegative() || d.compareTo(DAY) > 0) {
-            throw new IllegalArgumentException("column " + c.name() + ": TIME value " + d
-                    + " is outside PostgreSQL's time range 00:00:00..24:00:00; map the column to interval or text");
+            // The value itself stays out of the message (row data); the record goes to the error stream with it.
+            throw new IllegalArgumentException("column " + c.name() + ": a TIME value " + (d.isNegative()
+                    ? "below 00:00:00" : "above 24:00:00") + " is outside PostgreSQL's time range "
+                    + "00:00:00..24:00:00; map the column to interval or text");
         }
         if (d.equals(DAY)) {
             return "24:00:00";
