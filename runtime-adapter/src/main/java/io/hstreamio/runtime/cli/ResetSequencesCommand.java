@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 done, 1 failed while running, 2 bad usage (URL, login, a pattern that matches no such table).
  */
-@Command(name = "reset-sequences",
+@Command(name = "reset-sequences", mixinStandardHelpOptions = true,
         description = {"Moves the identity/serial (PostgreSQL) or AUTO_INCREMENT (MySQL/MariaDB) counters of the "
                 + "target's tables past the highest key each holds, so inserts after a cutover get fresh keys. "
                 + "Prints what it set.",

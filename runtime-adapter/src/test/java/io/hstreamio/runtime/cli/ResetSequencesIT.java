@@ -117,6 +117,9 @@ class ResetSequencesIT {
     void badInputIsOneLineAndExitTwo() throws Exception {
         TestDatabase db = DBS.postgres();
         sinkWrites(db, "lonely");
+        Run help = cli("reset-sequences", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--to", "--tables", "Exit codes");
         Run scheme = cli("reset-sequences", "--to", "oracle://scott@127.0.0.1/db");
         assertThat(scheme.code()).isEqualTo(2);
         assertThat(scheme.err().lines().filter(l -> l.startsWith("error:")).toList()).singleElement()
