@@ -35,6 +35,8 @@ final class PgArrayWriter {
     private final int[] keyPositions;
     private final boolean insertOnly;
     private final int chunk;
+    /** Characters of all array parameters of one statement, about: bounds memory for wide rows (blobs, JSON). */
+    static final long MAX_CHARS_PER_STATEMENT = 16L << 20;
     private String upsertSql;
     private String deleteSql;
 
@@ -72,8 +74,15 @@ final class PgArrayWriter {
     private void run(Connection c, String sql, List<Object[]> tuples, int[] positions, boolean keyTuples)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int from = 0; from < tuples.size(); from += chunk) {
-                List<Object[]> part = tuples.subList(from, Math.min(tuples.size(), from + chunk));
+            for (int from = 0; from < tuples.size(); ) {
+                int to = from;
+                long chars = 0;
+                // Up to chunk rows, fewer when wide rows would make the statement's text large.
+                while (to < tuples.size() && to - from < chunk && (to == from || chars < MAX_CHARS_PER_STATEMENT)) {
+                    chars += estimatedChars(tuples.get(to++));
+                }
+                List<Object[]> part = tuples.subList(from, to);
+                from = to;
                 for (int i = 0; i < positions.length; i++) {
                     int col = positions[i];
                     // Key tuples carry only the key's values; full rows carry every column.
@@ -82,6 +91,25 @@ final class PgArrayWriter {
                 ps.executeUpdate();
             }
         }
+    }
+
+    /** Roughly how many characters a tuple's values take as array members (bytes are written in hex). */
+    static long estimatedChars(Object[] tuple) {
+        long n = 0;
+        for (Object v : tuple) {
+            if (v instanceof String s) {
+                n += s.length() + 3;
+            } else if (v instanceof byte[] b) {
+                n += 2L * b.length + 5;
+            } else if (v instanceof io.hstreamio.core.record.JsonText j) {
+                n += j.json().length() + 3;
+            } else if (v instanceof io.hstreamio.core.record.Geometry g) {
+                n += 2L * g.wkb().length + 5;
+            } else {
+                n += 24;
+            }
+        }
+        return n;
     }
 
     /** A text[] literal of one column's values: members double-quoted and escaped, NULL unquoted. */

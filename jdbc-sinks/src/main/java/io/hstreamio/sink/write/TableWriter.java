@@ -48,6 +48,8 @@ public final class TableWriter {
     private final boolean deleteThenInsert;
     private final int batchSize;
     static final int MAX_ROWS_PER_STATEMENT = 1000;
+    /** Characters of one multi-row statement's values, about (see {@link #multiRow}). */
+    static final long MAX_CHARS_PER_STATEMENT = 1L << 20;
     private final int copyThreshold;
     /** True while the target holds nothing but snapshot rows written by COPY into an initially empty table. */
     private boolean copyDirect;
@@ -172,6 +174,13 @@ public final class TableWriter {
     private void multiRow(Connection c, List<Object[]> tuples, java.util.function.IntFunction<String> sql,
                           int paramsPerTuple, TupleBinder binder) throws SQLException {
         int chunk = Math.max(1, Math.min(Math.min(batchSize, MAX_ROWS_PER_STATEMENT), 30_000 / paramsPerTuple));
+        long widest = 1;
+        for (Object[] t : tuples) {
+            widest = Math.max(widest, PgArrayWriter.estimatedChars(t));
+        }
+        // Wide rows: fewer per statement, so one statement stays under MySQL's max_allowed_packet (16 MB by default
+        // in MariaDB, 4 MB in older servers; up to 4 bytes per character).
+        chunk = (int) Math.max(1, Math.min(chunk, MAX_CHARS_PER_STATEMENT / widest));
         int full = tuples.size() / chunk;
         if (full > 0) {
             try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk))) {
