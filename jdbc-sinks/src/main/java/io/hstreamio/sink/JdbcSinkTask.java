@@ -10,7 +10,9 @@ import io.hstreamio.core.task.SinkTask;
 import io.hstreamio.core.task.ToolkitOptions;
 import io.hstreamio.core.task.UnavailableException;
 import io.hstreamio.sink.dialect.MappingOptions;
+import io.hstreamio.sink.dialect.TableRef;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A JDBC sink task: {@link #write} buffers in a {@link JdbcSinkWriter}, {@link #flush} commits the buffered changes
  * together with the stream checkpoint they reach. {@code start}, {@code write} and {@code flush} run on the task
- * thread; {@code stop} may come from any thread and only closes the pool (a running flush then fails and rolls back).
+ * thread; {@code stop} may come from any thread and closes the pool (a running flush then fails and rolls back).
+ *
+ * <p>Cutover: a stop on the task thread after a successful last flush (the runner's graceful end: PAUSE, DROP, a
+ * clean stop of {@code sync}) first moves the identity sequences of the tables this task wrote past their highest
+ * key, so rows inserted at the target afterwards get fresh keys. Skipped where the counter follows written keys by
+ * itself (MySQL/MariaDB), after a failure (the target may be gone; {@code hstream-io reset-sequences} does it later),
+ * and from other threads (a flush may be running there).
  */
 final class JdbcSinkTask implements SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkTask.class);
@@ -30,6 +38,9 @@ final class JdbcSinkTask implements SinkTask {
     private boolean dryRun;
     /** "postgresql target host:port/database", for messages; never the password. */
     private String target;
+    private Thread taskThread;
+    /** The last write or flush succeeded: the target is reachable and holds everything flushed. */
+    private boolean healthy = true;
 
     JdbcSinkTask(JdbcSinkConnector connector) {
         this.connector = connector;
@@ -38,6 +49,7 @@ final class JdbcSinkTask implements SinkTask {
     @Override
     public void start(Options o, SinkContext context) {
         this.context = context;
+        this.taskThread = Thread.currentThread();
         String database = o.get(JdbcSinkConnector.DATABASE);
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("sink-" + connector.name() + "-" + context.taskId());
@@ -95,8 +107,29 @@ final class JdbcSinkTask implements SinkTask {
     @Override
     public void stop() {
         HikariDataSource p = pool;
-        if (p != null) {
+        if (p == null) {
+            return;
+        }
+        try {
+            if (Thread.currentThread() == taskThread && healthy && !dryRun
+                    && !connector.dialect().identityFollowsExplicitValues()) {
+                resetIdentities();
+            }
+        } finally {
             p.close();
+        }
+    }
+
+    private void resetIdentities() {
+        try {
+            Map<TableRef, Long> next = writer.resetIdentities();
+            if (!next.isEmpty()) {
+                LOG.info("{} sink task {} stopping - identity sequences continue at {}", connector.name(),
+                        context.taskId(), next);
+            }
+        } catch (SinkException e) {
+            LOG.warn("{} sink task {} stopping - identity sequences not moved ({}); run hstream-io reset-sequences "
+                    + "at cutover", connector.name(), context.taskId(), e.getMessage());
         }
     }
 
@@ -109,8 +142,10 @@ final class JdbcSinkTask implements SinkTask {
      * out for connection.retry.timeout), other retriable ones onto {@link RetriableException}.
      */
     private void run(Runnable r) {
+        healthy = false;
         try {
             r.run();
+            healthy = true;
         } catch (SinkException e) {
             if (e.unreachable()) {
                 throw new UnavailableException(target + " is unreachable: " + e.getMessage(), e);

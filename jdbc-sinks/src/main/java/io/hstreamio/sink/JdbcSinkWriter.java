@@ -165,6 +165,7 @@ public final class JdbcSinkWriter {
             return;
         }
         int count = pending.size();
+        String into = dialect.name();
         boolean keepBuffer = false;
         flushSchemas.clear();
         try (Connection c = dataSource.getConnection()) {
@@ -176,6 +177,7 @@ public final class JdbcSinkWriter {
                 }
             }
             Map<TableId, List<ChangeEvent>> byTable = group();
+            into = describeTargets(byTable.keySet());
             prepareWriters(c, byTable);
             if (settings.dryRun()) {
                 for (Map.Entry<TableId, List<ChangeEvent>> e : byTable.entrySet()) {
@@ -214,7 +216,7 @@ public final class JdbcSinkWriter {
             resetDueIdentities(c);
         } catch (SQLException e) {
             keepBuffer = dialect.isRetriable(e);
-            throw fail("flush of " + count + " records into " + dialect.name() + " failed", e);
+            throw fail("flush of " + count + " records into " + into + " failed", e);
         } catch (SinkException e) {
             keepBuffer = e.retriable();
             throw e;
@@ -338,6 +340,14 @@ public final class JdbcSinkWriter {
             out.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e);
         }
         return out;
+    }
+
+    /** "postgresql table public.orders" (up to three tables named), for errors: which tables a flush wrote. */
+    private String describeTargets(java.util.Collection<TableId> tables) {
+        List<String> names = tables.stream().limit(3).map(t -> settings.mapping().route(t).map(TableRef::toString)
+                .orElse(t.toString())).toList();
+        return dialect.name() + (names.isEmpty() ? "" : (tables.size() == 1 ? " table " : " tables ")
+                + String.join(", ", names) + (tables.size() > 3 ? ", ..." : ""));
     }
 
     private void prepareWriters(Connection c, Map<TableId, List<ChangeEvent>> byTable) throws SQLException {
@@ -566,23 +576,11 @@ public final class JdbcSinkWriter {
     private SinkException fail(String what, SQLException e) {
         boolean retriable = dialect.isRetriable(e);
         boolean unreachable = dialect.isConnectionFailure(e);
-        // pgjdbc's batch error repeats the whole statement with its values; the server's reason is the next one.
         SQLException reason = e.getNextException() != null ? e.getNextException() : e;
-        String text = firstLine(reason.getMessage());
-        Throwable cause = reason.getCause();
-        if (cause != null && cause.getMessage() != null && !text.contains(firstLine(cause.getMessage()))) {
-            text += " (" + firstLine(cause.getMessage()) + ")"; // e.g. the pool's timeout names only itself
-        }
-        if (text.length() > 300) {
-            text = text.substring(0, 300) + "...";
-        }
-        return new SinkException(what + ": " + text + " (SQLState " + reason.getSQLState() + ", "
+        // Driver messages may quote row values; DriverErrors cuts them out of the text and of the cause kept.
+        return new SinkException(what + ": " + DriverErrors.describe(e) + " (SQLState " + reason.getSQLState() + ", "
                 + (unreachable ? "target unreachable" : retriable ? "retriable" : "permanent") + ")", retriable,
-                unreachable, e);
-    }
-
-    private static String firstLine(String s) {
-        return String.valueOf(s).lines().findFirst().orElse("");
+                unreachable, DriverErrors.redacted(e));
     }
 
     /** Which tables are routed (for tests and the dry run). */

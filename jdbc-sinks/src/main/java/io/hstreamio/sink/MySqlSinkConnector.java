@@ -27,6 +27,8 @@ public class MySqlSinkConnector extends JdbcSinkConnector {
     protected String jdbcUrl(String host, int port, String database) {
         // useBulkStmts: MariaDB runs a whole JDBC batch (deletes and upserts too) in one bulk round trip; the sink
         // never reads per-row update counts, which bulk mode does not give. MySQL servers fall back to pipelining.
-        return "jdbc:mariadb://" + host + ":" + port + "/" + database + "?useBulkStmts=true";
+        // dumpQueriesOnException=false (the default, pinned): no statement with its values in exception messages.
+        return "jdbc:mariadb://" + host + ":" + port + "/" + database
+                + "?useBulkStmts=true&dumpQueriesOnException=false";
     }
 }

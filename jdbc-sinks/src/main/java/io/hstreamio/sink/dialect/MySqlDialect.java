@@ -319,6 +319,27 @@ public final class MySqlDialect extends SqlDialect {
     }
 
     @Override
+    public boolean identityFollowsExplicitValues() {
+        return true;
+    }
+
+    @Override
+    public List<IdentityColumn> identityColumns(Connection connection, String schema) throws SQLException {
+        List<IdentityColumn> out = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME FROM "
+                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND EXTRA LIKE '%auto_increment%' "
+                + "ORDER BY TABLE_NAME")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new IdentityColumn(new TableRef(schema, rs.getString(1)), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public boolean upsertIsKeyExact() {
         return false;
     }

@@ -263,6 +263,31 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    public boolean identityFollowsExplicitValues() {
+        return false;
+    }
+
+    @Override
+    public List<IdentityColumn> identityColumns(java.sql.Connection connection, String schema) throws SQLException {
+        // Identity columns and serial ones (a sequence owned by the column); integer columns only.
+        String sql = "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
+                + " AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, 'int4'::regtype,"
+                + " 'int8'::regtype) AND (a.attidentity <> '' OR pg_get_serial_sequence(format('%I.%I', n.nspname,"
+                + " c.relname), a.attname) IS NOT NULL) ORDER BY c.relname, a.attnum";
+        List<IdentityColumn> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new IdentityColumn(new TableRef(schema, rs.getString(1)), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public boolean upsertIsKeyExact() {
         return true;
     }
@@ -342,8 +367,10 @@ public final class PostgresDialect extends SqlDialect {
     /** A TIME value as PostgreSQL time text; 24:00:00 is valid there, negative or longer durations are not. */
     public static String timeOfDay(ColumnSchema c, Duration d) {
         if (d.isNegative() || d.compareTo(DAY) > 0) {
-            throw new IllegalArgumentException("column " + c.name() + ": TIME value " + d
-                    + " is outside PostgreSQL's time range 00:00:00..24:00:00; map the column to interval or text");
+            // The value itself stays out of the message (row data); the record goes to the error stream with it.
+            throw new IllegalArgumentException("column " + c.name() + ": a TIME value " + (d.isNegative()
+                    ? "below 00:00:00" : "above 24:00:00") + " is outside PostgreSQL's time range "
+                    + "00:00:00..24:00:00; map the column to interval or text");
         }
         if (d.equals(DAY)) {
             return "24:00:00";

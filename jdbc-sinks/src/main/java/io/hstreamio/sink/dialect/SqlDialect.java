@@ -60,6 +60,22 @@ public abstract class SqlDialect {
             throws SQLException;
 
     /**
+     * Whether the identity / AUTO_INCREMENT counter moves past explicitly written keys by itself (InnoDB does, and
+     * MariaDB/MySQL keep it across restarts); PostgreSQL sequences do not, so {@link #resetIdentity} is needed there.
+     */
+    public abstract boolean identityFollowsExplicitValues();
+
+    /** One identity / serial / AUTO_INCREMENT column of a table in a target schema. */
+    public record IdentityColumn(TableRef table, String column) {}
+
+    /**
+     * The identity, serial and AUTO_INCREMENT columns of the tables in {@code schema} (PostgreSQL schema, MySQL
+     * database), ordered by table name.
+     */
+    public abstract List<IdentityColumn> identityColumns(java.sql.Connection connection, String schema)
+            throws SQLException;
+
+    /**
      * Whether {@link #upsertSql} can only ever touch the row with the same primary key. MySQL's ON DUPLICATE KEY
      * UPDATE also fires on a secondary unique key and would then overwrite another row, so tables with secondary
      * unique keys are written there with delete-by-key + insert instead.

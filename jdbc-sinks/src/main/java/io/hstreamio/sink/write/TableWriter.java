@@ -29,7 +29,8 @@ import org.postgresql.copy.CopyIn;
  * Used on the task thread only.
  *
  * <p>With a primary key, a run of changes is {@linkplain BatchReducer reduced} to each key's final state and written
- * as batched deletes by key and upserts. Tables with secondary unique keys are written as delete + insert instead,
+ * as batched deletes by key and upserts (PostgreSQL: one statement of column arrays each, {@link PgArrayWriter};
+ * MySQL/MariaDB: multi-row statements). Tables with secondary unique keys are written as delete + insert instead,
  * because an in-place upsert can collide on a unique value that another row of the same batch is about to give up
  * (and MySQL's ON DUPLICATE KEY UPDATE would even overwrite that other row). Without a primary key, changes are applied
  * one by one in order: inserts, and updates/deletes of one row equal to the before-image on all columns (NULL-safe).
@@ -47,10 +48,14 @@ public final class TableWriter {
     private final boolean deleteThenInsert;
     private final int batchSize;
     static final int MAX_ROWS_PER_STATEMENT = 1000;
+    /** Characters of one multi-row statement's values, about (see {@link #multiRow}). */
+    static final long MAX_CHARS_PER_STATEMENT = 1L << 20;
     private final int copyThreshold;
     /** True while the target holds nothing but snapshot rows written by COPY into an initially empty table. */
     private boolean copyDirect;
     private final String autoIncrementColumn;
+    /** PostgreSQL: upserts and deletes as one statement of column arrays; null elsewhere (multi-row statements). */
+    private final PgArrayWriter arrays;
 
     public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
                        boolean hasSecondaryUniqueKey, boolean targetEmpty, int batchSize, int copyThreshold) {
@@ -70,6 +75,10 @@ public final class TableWriter {
         this.copyDirect = targetEmpty;
         this.autoIncrementColumn = schema.columns().stream().filter(ColumnSchema::autoIncrement)
                 .map(ColumnSchema::name).findFirst().orElse(null);
+        this.arrays = dialect instanceof PostgresDialect && schema.hasPrimaryKey()
+                ? new PgArrayWriter(dialect, target, schema.columns(), targets, keyPositions, deleteThenInsert,
+                        Math.max(batchSize, MAX_ROWS_PER_STATEMENT))
+                : null;
     }
 
     public TableSchema schema() {
@@ -127,7 +136,11 @@ public final class TableWriter {
             r.upserts().forEach(row -> deletes.add(RowKey.of(row, keyPositions).values()));
         }
         if (!deletes.isEmpty()) {
-            multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
+            if (arrays != null) {
+                arrays.delete(c, deletes);
+            } else {
+                multiRow(c, deletes, n -> dialect.deleteByKeysSql(target, key, n), key.size(), this::bindKey);
+            }
             stats.deleted += r.deletes().size();
         }
         if (copy) {
@@ -137,8 +150,12 @@ public final class TableWriter {
             stats.copied += r.upserts().size();
         } else if (!r.upserts().isEmpty()) {
             List<Object[]> rows = r.upserts().stream().map(Row::toArray).toList();
-            multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
-                    : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
+            if (arrays != null) {
+                arrays.upsert(c, rows);
+            } else {
+                multiRow(c, rows, n -> deleteThenInsert ? dialect.insertSql(target, columns, n)
+                        : dialect.upsertSql(target, columns, key, n), columns.size(), this::bindAll);
+            }
             stats.upserted += r.upserts().size();
         }
     }
@@ -157,6 +174,13 @@ public final class TableWriter {
     private void multiRow(Connection c, List<Object[]> tuples, java.util.function.IntFunction<String> sql,
                           int paramsPerTuple, TupleBinder binder) throws SQLException {
         int chunk = Math.max(1, Math.min(Math.min(batchSize, MAX_ROWS_PER_STATEMENT), 30_000 / paramsPerTuple));
+        long widest = 1;
+        for (Object[] t : tuples) {
+            widest = Math.max(widest, PgArrayWriter.estimatedChars(t));
+        }
+        // Wide rows: fewer per statement, so one statement stays under MySQL's max_allowed_packet (16 MB by default
+        // in MariaDB, 4 MB in older servers; up to 4 bytes per character).
+        chunk = (int) Math.max(1, Math.min(chunk, MAX_CHARS_PER_STATEMENT / widest));
         int full = tuples.size() / chunk;
         if (full > 0) {
             try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk))) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "HStream IO for Java: keeps databases in sync through streams.",
         subcommands = {DemoCommand.class, PipelineCommand.class, ConnectorsCommand.class, LoadCommand.class, SyncCommand.class,
-                VerifyCommand.class, ConnectorCommand.class, ServerCommand.class, SqlCommand.class,
+                VerifyCommand.class, ResetSequencesCommand.class, ConnectorCommand.class, ServerCommand.class, SqlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HStreamIoCli {
     public static final int EXIT_FAILED = 1;
