@@ -358,8 +358,8 @@ public final class RuntimeService implements AutoCloseable {
     public List<Map<String, Object>> streamViews() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (StreamInfo s : store.listStreams()) {
-            if (own.isPresent() && s.name().equals(StoreBackedHStreamServer.CLIENT_KV_STREAM)) {
-                continue; // the child processes' internal key/value stream, not a stream of the user's
+            if (s.name().equals(StoreBackedHStreamServer.CLIENT_KV_STREAM)) {
+                continue; // the internal key/value stream (the shared schema registry), not a stream of the user's
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
