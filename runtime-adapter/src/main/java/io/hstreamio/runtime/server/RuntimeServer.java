@@ -81,7 +81,7 @@ public final class RuntimeServer implements AutoCloseable {
             runtime = new RuntimeService(new RegistrySharingStore(store), Connectors.discover(), clock, settings,
                     images, mode, Optional.ofNullable(api).map(StoreBackedHStreamServer::serviceUrl));
             runtime.recover();
-            metrics = new RuntimeMetrics(runtime);
+            metrics = new RuntimeMetrics(runtime, clock);
             HttpApi http = new HttpApi(runtime, metrics, address, token);
             log.info("Runtime server listening on {} with data in {}; tasks run {}", http.address(), dataDir, mode);
             return new RuntimeServer(store, api, runtime, metrics, http);

@@ -386,6 +386,9 @@ public final class RuntimeService implements AutoCloseable {
         m.put("deliveredBytes", s.deliveredBytes());
         // Null, not 0, for an image: the protocol does not report skips, so the runtime does not know them.
         m.put("skippedRecords", state.image() ? null : s.skippedRecords());
+        // Live: null unless a task runs and knows it (LagTracker; a stock image does not report it).
+        m.put("lagMillis", s.lag() == null ? null : s.lag().toMillis());
+        m.put("lastCommitTime", s.lastCommitTime() == null ? null : s.lastCommitTime().toString());
         m.put("offsets", s.offsets());
         m.put("config", masked(c));
         m.put("createdAt", c.createdAt().toString());
