@@ -2,6 +2,7 @@ package io.hstreamio.core.runner;
 
 import io.hstreamio.core.codec.ChangeEventCodec;
 import io.hstreamio.core.options.Options;
+import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.store.KeyValueStore;
 import io.hstreamio.core.store.ReceivedRecord;
@@ -49,6 +50,7 @@ public final class SinkTaskRunner implements Runnable {
     private final String stream;
     private final KeyValueStore state;
     private final TaskMetrics metrics = new TaskMetrics();
+    private final LagTracker lag;
     private final Retry retry;
     private final Clock clock;
     private final RecordErrorHandler errors;
@@ -63,6 +65,7 @@ public final class SinkTaskRunner implements Runnable {
         this.store = store;
         this.records = StreamCodecs.records(store, codec);
         this.clock = clock;
+        this.lag = new LagTracker(clock);
         this.stream = options.get(ToolkitOptions.STREAM);
         this.stockTable = StreamRecordCodec.parseTable(
                 options.raw().get("table") instanceof String table && !table.isBlank() ? table : stream);
@@ -98,6 +101,11 @@ public final class SinkTaskRunner implements Runnable {
         return metrics;
     }
 
+    /** End-to-end lag of the pipeline: changes count once written to the target (or skipped). */
+    public LagTracker lag() {
+        return lag;
+    }
+
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return lifecycle.awaitTermination(timeout, unit);
     }
@@ -121,6 +129,7 @@ public final class SinkTaskRunner implements Runnable {
             while (!lifecycle.stopRequested()) {
                 List<ReceivedRecord> received = subscription.poll(maxRecords, maxAgeMillis);
                 if (received.isEmpty()) {
+                    lag.caughtUp(); // everything polled before was written and acknowledged
                     continue;
                 }
                 metrics.recordsIn(received.size());
@@ -162,6 +171,15 @@ public final class SinkTaskRunner implements Runnable {
         if (batch.isEmpty()) {
             return;
         }
+        List<ChangeEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(r -> events.add(r.event()));
+        lag.received(events);
+        deliverDecoded(batch, sources, bytes);
+        // Written or skipped: either way the sink has moved past these changes.
+        lag.delivered(LagTracker.newestCommitTime(events));
+    }
+
+    private void deliverDecoded(List<SinkRecord> batch, List<ReceivedRecord> sources, long bytes) throws Exception {
         try {
             writeAndFlush(batch);
             metrics.delivered(batch.size(), bytes);

@@ -15,6 +15,7 @@ import io.hstreamio.core.task.StreamFormat;
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.core.task.ToolkitOptions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,13 +52,14 @@ public final class SourceTaskRunner implements Runnable {
     private final StreamRecordCodec records;
     private final KeyValueStore state;
     private final TaskMetrics metrics = new TaskMetrics();
+    private final LagTracker lag;
     private final Retry retry;
     private final Clock clock;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final Lifecycle lifecycle;
 
     private record InFlight(CompletableFuture<List<RecordId>> appended, SourcePosition lastPosition, int records,
-            long bytes) {}
+            long bytes, Instant newestCommitTime) {}
 
     public SourceTaskRunner(String taskId, SourceTask task, Options options, StreamStore store,
             ChangeEventCodec codec, Clock clock) {
@@ -66,6 +68,7 @@ public final class SourceTaskRunner implements Runnable {
         this.options = options;
         this.store = store;
         this.clock = clock;
+        this.lag = new LagTracker(clock);
         this.stream = options.get(ToolkitOptions.STREAM);
         this.format = options.get(ToolkitOptions.STREAM_FORMAT);
         this.records = StreamCodecs.records(store, codec);
@@ -84,6 +87,11 @@ public final class SourceTaskRunner implements Runnable {
 
     public TaskMetrics metrics() {
         return metrics;
+    }
+
+    /** How far the stream is behind the source database: changes count once durable in the stream. */
+    public LagTracker lag() {
+        return lag;
     }
 
     /** Waits until {@link #run()} has returned; false on timeout. */
@@ -120,9 +128,13 @@ public final class SourceTaskRunner implements Runnable {
                 }
                 if (!batch.isEmpty()) {
                     metrics.recordsIn(batch.size());
+                    lag.received(batch);
                     append(batch);
                 }
                 commitCompleted(false);
+                if (batch.isEmpty() && inFlight.isEmpty()) {
+                    lag.caughtUp();
+                }
             }
             commitCompleted(true);
             lifecycle.finish(completed ? TaskState.COMPLETED : TaskState.STOPPED);
@@ -153,7 +165,8 @@ public final class SourceTaskRunner implements Runnable {
         while (inFlight.size() >= MAX_IN_FLIGHT) {
             commitHead();
         }
-        inFlight.add(new InFlight(store.append(stream, records), last, records.size(), bytes));
+        inFlight.add(new InFlight(store.append(stream, records), last, records.size(), bytes,
+                LagTracker.newestCommitTime(batch)));
     }
 
     /** Commits every finished batch at the head; with {@code all}, waits for every batch still in flight. */
@@ -181,6 +194,7 @@ public final class SourceTaskRunner implements Runnable {
                     + APPEND_TIMEOUT_SECONDS + " s", e);
         }
         metrics.delivered(head.records(), head.bytes());
+        lag.delivered(head.newestCommitTime());
         if (head.lastPosition() != null) {
             state.put(POSITION_KEY, PositionCodec.encode(head.lastPosition()));
         }

@@ -27,10 +27,12 @@ import io.hstreamio.core.task.UnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -124,10 +126,14 @@ class SinkTaskRunnerTest {
     }
 
     private SinkTaskRunner runner(String taskId, SinkTask task, Map<String, Object> extra) {
+        return runner(taskId, task, extra, Clock.systemUTC());
+    }
+
+    private SinkTaskRunner runner(String taskId, SinkTask task, Map<String, Object> extra, Clock clock) {
         Map<String, Object> raw = new HashMap<>(Map.of("stream", "orders", "buffer.batch.maxRecords", 128));
         raw.putAll(extra);
         OptionsDefinition def = ToolkitOptions.forSink(new NoOptionsSink());
-        return new SinkTaskRunner(taskId, task, def.parse(raw), store, codec, Clock.systemUTC());
+        return new SinkTaskRunner(taskId, task, def.parse(raw), store, codec, clock);
     }
 
     /** Runs the sink until it has consumed {@code expected} records or stopped on its own. */
@@ -269,6 +275,36 @@ class SinkTaskRunnerTest {
         assertThat(runner.state()).isEqualTo(TaskState.STOPPED);
         assertThat(runner.failure()).isEmpty();
         assertThat(runner.committed()).as("nothing acknowledged").isEmpty();
+    }
+
+    @Test
+    void lagGrowsWhileTheTargetIsDownAndIsZeroOnceTheSinkCaughtUp() throws Exception {
+        Instant filled = Instant.now(); // the generator's rows were committed before this
+        LagTrackerTest.ManualClock clock = new LagTrackerTest.ManualClock(filled.plusSeconds(60));
+        MemorySink sink = new MemorySink(id -> false, 0);
+        sink.unavailableLeft = Integer.MAX_VALUE;
+        SinkTaskRunner runner = runner("k8", sink, Map.of(), clock);
+        assertThat(runner.lag().lag()).as("before the first poll").isEmpty();
+        Thread t = new Thread(runner, "test-sink");
+        t.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> runner.lag().lag().isPresent());
+            Duration stuck = runner.lag().lag().orElseThrow();
+            assertThat(stuck).isBetween(Duration.ofSeconds(60), Duration.ofSeconds(90));
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(runner.lag().lag()).as("nothing delivered: the lag grows with the clock")
+                    .contains(stuck.plusSeconds(30));
+
+            sink.unavailableLeft = 0;
+            await().atMost(Duration.ofSeconds(20)).until(() -> runner.metrics().deliveredRecords() == ROWS + 1
+                    && runner.lag().lag().equals(Optional.of(Duration.ZERO)));
+            assertThat(runner.lag().lastCommitTime()).hasValueSatisfying(c -> assertThat(c).isBeforeOrEqualTo(filled));
+            clock.advance(Duration.ofHours(1));
+            assertThat(runner.lag().lag()).as("idle: caught up, however long").contains(Duration.ZERO);
+        } finally {
+            runner.stop();
+            assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     /** Only for its (empty) option definition. */

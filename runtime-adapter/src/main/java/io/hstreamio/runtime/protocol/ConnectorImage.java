@@ -36,6 +36,13 @@ public final class ConnectorImage {
     private static final Logger log = LoggerFactory.getLogger(ConnectorImage.class);
     /** Starts the one stderr line that says why a task failed, for the runtime to show as its error. */
     public static final String FAILURE_PREFIX = "hstream-io task failed: ";
+    /**
+     * Report body fields of ours beside the stock {@code deliveredRecords}, {@code deliveredBytes} and
+     * {@code offsets}: the task's lag in milliseconds ({@link io.hstreamio.core.runner.LagTracker#lag()}) and the
+     * commit time, in epoch milliseconds, of the newest change it delivered. Each is absent while unknown.
+     */
+    public static final String LAG_MILLIS = "lagMillis";
+    public static final String LAST_COMMIT_TIME_MILLIS = "lastCommitTimeMillis";
 
     private final Connectors connectors;
     private final ConnectorKind kind;
@@ -159,6 +166,9 @@ public final class ConnectorImage {
         body.put("deliveredRecords", delta[0]);
         body.put("deliveredBytes", delta[1]);
         body.set("offsets", ProtocolChannel.JSON.valueToTree(task.offsets()));
+        // Our extension, absent while unknown; a stock runtime reads the fields it knows and ignores these.
+        task.lag().lag().ifPresent(d -> body.put(LAG_MILLIS, d.toMillis()));
+        task.lag().lastCommitTime().ifPresent(t -> body.put(LAST_COMMIT_TIME_MILLIS, t.toEpochMilli()));
         // A report without an answer ends the task (exit 1), so deltas lost with it are never misreported.
         channel.request("Report", body, timeout);
     }

@@ -3,6 +3,7 @@ package io.hstreamio.runtime.protocol;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.options.OptionsDefinition;
 import io.hstreamio.core.runner.Connectors;
+import io.hstreamio.core.runner.LagTracker;
 import io.hstreamio.core.runner.SinkTaskRunner;
 import io.hstreamio.core.runner.SourceTaskRunner;
 import io.hstreamio.core.runner.StreamCodecs;
@@ -102,6 +103,11 @@ public final class ConnectorTask implements Runnable {
 
     public TaskMetrics metrics() {
         return source != null ? source.metrics() : sink.metrics();
+    }
+
+    /** A source's lag behind its database, or a sink's end-to-end lag ({@link LagTracker}). */
+    public LagTracker lag() {
+        return source != null ? source.lag() : sink.lag();
     }
 
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {

@@ -74,6 +74,9 @@ public final class Catalog {
         n.put("deliveredBytes", s.deliveredBytes());
         n.put("skippedRecords", s.skippedRecords());
         n.set("offsets", JSON.valueToTree(s.offsets()));
+        if (s.lastCommitTime() != null) {
+            n.put("lastCommitTime", s.lastCommitTime().toString());
+        }
         n.put("updatedAt", s.updatedAt().toString());
         kv.put(STATUS + name, bytes(n));
     }
@@ -105,6 +108,8 @@ public final class Catalog {
                 new TypeReference<List<Map<String, Object>>>() {});
         return new TaskStatus(TaskState.valueOf(n.get("state").asText()), n.path("restarts").asInt(),
                 n.hasNonNull("lastError") ? n.get("lastError").asText() : null, n.path("deliveredRecords").asLong(),
-                n.path("deliveredBytes").asLong(), n.path("skippedRecords").asLong(), offsets, Instant.parse(n.get("updatedAt").asText()));
+                n.path("deliveredBytes").asLong(), n.path("skippedRecords").asLong(), offsets, null,
+                n.hasNonNull("lastCommitTime") ? Instant.parse(n.get("lastCommitTime").asText()) : null,
+                Instant.parse(n.get("updatedAt").asText()));
     }
 }

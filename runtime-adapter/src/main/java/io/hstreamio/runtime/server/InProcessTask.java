@@ -2,6 +2,8 @@ package io.hstreamio.runtime.server;
 
 import io.hstreamio.core.task.TaskState;
 import io.hstreamio.runtime.protocol.ConnectorTask;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,5 +48,15 @@ record InProcessTask(ConnectorTask task) implements SupervisedTask {
     @Override
     public List<Map<String, Object>> offsets() {
         return task.offsets();
+    }
+
+    @Override
+    public Optional<Duration> lag() {
+        return task.lag().lag();
+    }
+
+    @Override
+    public Optional<Instant> lastCommitTime() {
+        return task.lag().lastCommitTime();
     }
 }

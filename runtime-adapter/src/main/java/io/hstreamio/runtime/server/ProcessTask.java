@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a connector image as a child process, the runtime's side of the HStream IO protocol: writes the task's
  * config.json, starts {@code COMMAND run --config FILE}, answers KvGet/KvSet from the task's durable key/value
- * namespace, takes Reports (delivery deltas and offsets), sends {@code stop} on request and kills the process when it
- * has not exited after the grace period, or when it sent no Report within the report timeout.
+ * namespace, takes Reports (delivery deltas, offsets, and our images' lag), sends {@code stop} on request and kills
+ * the process when it has not exited after the grace period, or when it sent no Report within the report timeout.
  *
  * <p>{@link #run} reads the child's stdout on the supervisor's thread; one watchdog thread per run
  * ({@code hstream-io-watch-<name>}) enforces the timeouts. The config file holds secrets: it is made readable by its
@@ -50,6 +51,9 @@ final class ProcessTask implements SupervisedTask {
     private final AtomicLong bytes = new AtomicLong();
     private final Object stdinLock = new Object();
     private volatile List<Map<String, Object>> offsets = List.of();
+    /** As of the last Report; null while it carried none (stock images never do). */
+    private volatile Duration lag;
+    private volatile Instant lastCommitTime;
     private volatile Process process;
     private volatile TaskState taskState = TaskState.NEW;
     private volatile Throwable failure;
@@ -230,6 +234,13 @@ final class ProcessTask implements SupervisedTask {
                     offsets = Catalog.JSON.convertValue(body.get("offsets"),
                             new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {});
                 }
+                // Our images' extension; a Report without it (a stock image) leaves the lag unknown.
+                JsonNode lagMillis = body.path(ConnectorImage.LAG_MILLIS);
+                lag = lagMillis.isIntegralNumber() ? Duration.ofMillis(Math.max(0, lagMillis.asLong())) : null;
+                JsonNode committed = body.path(ConnectorImage.LAST_COMMIT_TIME_MILLIS);
+                if (committed.isIntegralNumber()) {
+                    lastCommitTime = Instant.ofEpochMilli(committed.asLong());
+                }
                 lastReportAt = clock.millis();
                 answer(id, Catalog.JSON.nullNode());
             }
@@ -302,5 +313,15 @@ final class ProcessTask implements SupervisedTask {
     @Override
     public List<Map<String, Object>> offsets() {
         return offsets;
+    }
+
+    @Override
+    public Optional<Duration> lag() {
+        return Optional.ofNullable(lag);
+    }
+
+    @Override
+    public Optional<Instant> lastCommitTime() {
+        return Optional.ofNullable(lastCommitTime);
     }
 }

@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -34,10 +36,17 @@ import java.util.Set;
  *       whose protocol Reports do not carry skips;</li>
  *   <li>{@value #STATE}: one series per task state (tag {@code state}), 1 for the current state and 0 for the others,
  *       so that {@code hstreamio_connector_state{state="FAILED"} == 1} selects failed connectors;</li>
- *   <li>{@value #PAUSED}: 1 while PAUSE keeps it stopped.</li>
+ *   <li>{@value #PAUSED}: 1 while PAUSE keeps it stopped;</li>
+ *   <li>{@value #LAG}: lag in time, not in records (the store's record ids are batch ids and indexes, so records
+ *       behind are not known cheaply): {@link io.hstreamio.core.runner.LagTracker#lag()} of the running task, i.e.
+ *       now minus the commit time of the newest change delivered while the task is behind (a source: durable in the
+ *       stream; a sink: written to the target, so end to end), and 0 once it caught up, however long the source
+ *       stays idle. NaN when no task runs or the lag is unknown (before the first change with a commit time;
+ *       snapshot reads have none; a stock image does not report it). An alert on it fires for a task that is
+ *       behind, stalled included, and never for an idle one;</li>
+ *   <li>{@value #LAST_EVENT_AGE}: now minus the commit time of the newest change delivered, kept across restarts;
+ *       it grows while the source is idle, and tells a quiet source from a capture that stopped seeing changes.</li>
  * </ul>
- * No lag: the stream store's SPI does not count a shard's records (record ids are batch ids and indexes, not
- * sequence numbers), so records appended minus records acknowledged is not known cheaply.
  *
  * <p>Connector meters follow the catalog: each scrape first takes one snapshot of every connector's status, registers
  * the connectors that are new and removes the meters of those dropped, then renders. Counters of one scrape are thus
@@ -51,17 +60,21 @@ final class RuntimeMetrics implements AutoCloseable {
     static final String SKIPPED = "hstreamio.connector.records.skipped";
     static final String STATE = "hstreamio.connector.state";
     static final String PAUSED = "hstreamio.connector.paused";
+    static final String LAG = "hstreamio.connector.lag.seconds";
+    static final String LAST_EVENT_AGE = "hstreamio.connector.last.event.age.seconds";
     /** DELETED is never shown: a dropped connector's meters are removed instead. */
     private static final Set<TaskState> STATES = EnumSet.complementOf(EnumSet.of(TaskState.DELETED));
 
     private final RuntimeService runtime;
+    private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Guarded by this. Micrometer holds a function meter's object weakly: this map keeps the samples alive. */
     private final Map<Key, Sample> connectors = new HashMap<>();
 
-    RuntimeMetrics(RuntimeService runtime) {
+    RuntimeMetrics(RuntimeService runtime, Clock clock) {
         this.runtime = runtime;
+        this.clock = clock;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -119,6 +132,18 @@ final class RuntimeMetrics implements AutoCloseable {
         }
         s.meters.add(Gauge.builder(PAUSED, s, x -> x.current.connector().paused() ? 1 : 0)
                 .description("1 while PAUSE CONNECTOR keeps the connector stopped")
+                .tags(tags).register(registry));
+        s.meters.add(Gauge.builder(LAG, s, x -> x.current.status().lag() == null ? Double.NaN
+                        : x.current.status().lag().toMillis() / 1000.0)
+                .description("While the task is behind, now minus the commit time of the newest change it delivered "
+                        + "(sources: durable in the stream; sinks: written to the target); 0 once caught up; NaN "
+                        + "when unknown")
+                .tags(tags).register(registry));
+        s.meters.add(Gauge.builder(LAST_EVENT_AGE, s, x -> x.current.status().lastCommitTime() == null ? Double.NaN
+                        : Math.max(0, Duration.between(x.current.status().lastCommitTime(), clock.instant())
+                                .toMillis()) / 1000.0)
+                .description("Now minus the commit time of the newest change delivered; grows while the source is "
+                        + "idle")
                 .tags(tags).register(registry));
         return s;
     }

@@ -3,6 +3,7 @@ package io.hstreamio.runtime.server;
 import io.hstreamio.core.runner.Connectors;
 import io.hstreamio.core.store.StoreException;
 import io.hstreamio.core.store.embedded.EmbeddedStreamStore;
+import io.hstreamio.runtime.hstream.RegistrySharingStore;
 import io.hstreamio.runtime.hstream.StoreBackedHStreamServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -76,10 +77,11 @@ public final class RuntimeServer implements AutoCloseable {
             if (!mode.inProcessOnly()) {
                 api = StoreBackedHStreamServer.start(store);
             }
-            runtime = new RuntimeService(store, Connectors.discover(), clock, settings, images, mode,
-                    Optional.ofNullable(api).map(StoreBackedHStreamServer::serviceUrl));
+            // One schema registry for tasks in this process and in child processes, whichever mode ran before.
+            runtime = new RuntimeService(new RegistrySharingStore(store), Connectors.discover(), clock, settings,
+                    images, mode, Optional.ofNullable(api).map(StoreBackedHStreamServer::serviceUrl));
             runtime.recover();
-            metrics = new RuntimeMetrics(runtime);
+            metrics = new RuntimeMetrics(runtime, clock);
             HttpApi http = new HttpApi(runtime, metrics, address, token);
             log.info("Runtime server listening on {} with data in {}; tasks run {}", http.address(), dataDir, mode);
             return new RuntimeServer(store, api, runtime, metrics, http);

@@ -358,8 +358,8 @@ public final class RuntimeService implements AutoCloseable {
     public List<Map<String, Object>> streamViews() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (StreamInfo s : store.listStreams()) {
-            if (own.isPresent() && s.name().equals(StoreBackedHStreamServer.CLIENT_KV_STREAM)) {
-                continue; // the child processes' internal key/value stream, not a stream of the user's
+            if (s.name().equals(StoreBackedHStreamServer.CLIENT_KV_STREAM)) {
+                continue; // the internal key/value stream (the shared schema registry), not a stream of the user's
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
@@ -386,6 +386,9 @@ public final class RuntimeService implements AutoCloseable {
         m.put("deliveredBytes", s.deliveredBytes());
         // Null, not 0, for an image: the protocol does not report skips, so the runtime does not know them.
         m.put("skippedRecords", state.image() ? null : s.skippedRecords());
+        // Live: null unless a task runs and knows it (LagTracker; a stock image does not report it).
+        m.put("lagMillis", s.lag() == null ? null : s.lag().toMillis());
+        m.put("lastCommitTime", s.lastCommitTime() == null ? null : s.lastCommitTime().toString());
         m.put("offsets", s.offsets());
         m.put("config", masked(c));
         m.put("createdAt", c.createdAt().toString());

@@ -1,6 +1,8 @@
 package io.hstreamio.runtime.server;
 
 import io.hstreamio.core.task.TaskState;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,4 +33,10 @@ interface SupervisedTask {
 
     /** The offsets reported last; empty when none yet. */
     List<Map<String, Object>> offsets();
+
+    /** The task's lag ({@link io.hstreamio.core.runner.LagTracker#lag()}); empty while unknown (or not reported). */
+    Optional<Duration> lag();
+
+    /** The commit time of the newest change this run delivered; empty before the first (or when not reported). */
+    Optional<Instant> lastCommitTime();
 }

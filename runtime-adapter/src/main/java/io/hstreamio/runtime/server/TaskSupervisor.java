@@ -4,6 +4,7 @@ import io.hstreamio.core.task.Retry;
 import io.hstreamio.core.task.TaskState;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +37,8 @@ final class TaskSupervisor {
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    // Guarded by this: current, state, restarts, lastError, baseRecords, baseBytes, baseSkipped, lastOffsets.
+    // Guarded by this: current, state, restarts, lastError, baseRecords, baseBytes, baseSkipped, lastOffsets,
+    // lastCommitTime.
     private SupervisedTask current;
     private TaskState state = TaskState.NEW;
     private int restarts;
@@ -45,6 +47,7 @@ final class TaskSupervisor {
     private long baseBytes;
     private long baseSkipped;
     private List<Map<String, Object>> lastOffsets;
+    private Instant lastCommitTime;
 
     TaskSupervisor(ConnectorRecord connector, TaskStatus previous, TaskFactory factory, Clock clock,
             SupervisorSettings settings) {
@@ -61,6 +64,7 @@ final class TaskSupervisor {
         this.baseBytes = previous.deliveredBytes();
         this.baseSkipped = previous.skippedRecords();
         this.lastOffsets = previous.offsets();
+        this.lastCommitTime = previous.lastCommitTime();
         this.thread = new Thread(this::supervise, "hstream-io-connector-" + connector.name());
     }
 
@@ -83,14 +87,19 @@ final class TaskSupervisor {
         long bytes = baseBytes;
         long skipped = baseSkipped;
         List<Map<String, Object>> offsets = lastOffsets;
+        Duration lag = null;
+        Instant committed = lastCommitTime;
         if (current != null) {
             records += current.deliveredRecords();
             bytes += current.deliveredBytes();
             skipped += current.skippedRecords();
             List<Map<String, Object>> now = current.offsets();
             offsets = now.isEmpty() ? offsets : now;
+            lag = current.lag().orElse(null);
+            committed = current.lastCommitTime().orElse(committed);
         }
-        return new TaskStatus(state, restarts, lastError, records, bytes, skipped, offsets, clock.instant());
+        return new TaskStatus(state, restarts, lastError, records, bytes, skipped, offsets, lag, committed,
+                clock.instant());
     }
 
     /**
@@ -154,6 +163,7 @@ final class TaskSupervisor {
                 baseSkipped += task.skippedRecords();
                 List<Map<String, Object>> offsets = task.offsets();
                 lastOffsets = offsets.isEmpty() ? lastOffsets : offsets;
+                lastCommitTime = task.lastCommitTime().orElse(lastCommitTime);
                 current = null;
             }
             if (end == TaskState.COMPLETED) {

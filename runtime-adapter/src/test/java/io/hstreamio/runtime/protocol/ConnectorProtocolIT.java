@@ -86,6 +86,9 @@ class ConnectorProtocolIT {
         assertThat(last.get("offsets")).hasSize(1);
         assertThat(last.get("offsets").get(0).get("event").asLong()).as("the last row made durable")
                 .isEqualTo(first - 1);
+        // Our extension: the generator's changes carry commit times, so its reports carry its lag.
+        assertThat(last.get("lagMillis").asLong()).isNotNegative();
+        assertThat(last.get("lastCommitTimeMillis").asLong()).isPositive();
         assertThat(state).containsKey(SourceTaskRunner.POSITION_KEY);
         assertThat(Files.readString(cfg.resolveSibling("app.log"))).contains("Protocol: stop received");
 

@@ -121,7 +121,18 @@ final class FakeIoRuntime {
                 answer(id, JSON.nullNode());
             }
             case "Report" -> {
-                expectFields(body, Set.of("deliveredRecords", "deliveredBytes", "offsets"), line);
+                // The stock fields, plus our extension's optional ones (ConnectorImage.LAG_MILLIS and
+                // LAST_COMMIT_TIME_MILLIS), which a stock runtime ignores.
+                Set<String> fields = new TreeSet<>(Set.of("deliveredRecords", "deliveredBytes", "offsets"));
+                for (String optional : List.of(ConnectorImage.LAG_MILLIS, ConnectorImage.LAST_COMMIT_TIME_MILLIS)) {
+                    if (body.has(optional)) {
+                        fields.add(optional);
+                        if (!body.get(optional).isIntegralNumber() || body.get(optional).asLong() < 0) {
+                            violations.add(optional + " is not a non-negative integer: " + line);
+                        }
+                    }
+                }
+                expectFields(body, fields, line);
                 if (!body.path("deliveredRecords").canConvertToLong() || body.path("deliveredRecords").asLong() < 0
                         || !body.path("deliveredBytes").canConvertToLong() || body.path("deliveredBytes").asLong() < 0
                         || !body.path("offsets").isArray()) {

@@ -26,6 +26,8 @@ class RuntimeMetricsTest {
     private static final String SKIPPED = "hstreamio_connector_records_skipped_total";
     private static final String STATE = "hstreamio_connector_state";
     private static final String PAUSED = "hstreamio_connector_paused";
+    private static final String LAG = "hstreamio_connector_lag_seconds";
+    private static final String AGE = "hstreamio_connector_last_event_age_seconds";
 
     @TempDir
     Path dir;
@@ -38,7 +40,7 @@ class RuntimeMetricsTest {
     void open() {
         store = EmbeddedStreamStore.open(dir);
         runtime = new RuntimeService(store, Connectors.discover(), Clock.systemUTC(), RuntimeServiceTest.FAST);
-        metrics = new RuntimeMetrics(runtime);
+        metrics = new RuntimeMetrics(runtime, Clock.systemUTC());
     }
 
     @AfterEach
@@ -89,6 +91,12 @@ class RuntimeMetricsTest {
                 "COMPLETED", 1.0));
         assertThat(states(m, "picky")).containsEntry("RUNNING", 1.0).containsEntry("COMPLETED", 0.0);
         assertThat(m.value(PAUSED, picky)).contains(0.0);
+        // Lag: the running sink caught up with the completed source, so 0; the source runs no task, so unknown.
+        await().atMost(Duration.ofSeconds(30)).until(() -> scrape().value(LAG, picky).equals(Optional.of(0.0)));
+        assertThat(scrape().value(LAG, gen)).hasValue(Double.NaN);
+        // The generator's changes carry commit times: both know how old the newest change they delivered is.
+        assertThat(scrape().value(AGE, gen).orElseThrow()).isBetween(0.0, 60.0);
+        assertThat(scrape().value(AGE, picky).orElseThrow()).isBetween(0.0, 60.0);
         // JVM basics come along.
         assertThat(m.find("jvm_memory_used_bytes")).isNotEmpty();
         assertThat(m.find("jvm_threads_live_threads")).hasSize(1);
