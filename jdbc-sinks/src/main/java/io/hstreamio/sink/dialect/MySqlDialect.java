@@ -311,8 +311,20 @@ public final class MySqlDialect extends SqlDialect {
             rs.next();
             next = rs.getLong(1);
         }
+        // ALTER TABLE ... AUTO_INCREMENT = MAX+1 lowers a counter that stands higher (rows deleted at the top), which
+        // would hand out deleted keys again: only move it forward. (MySQL 8 may show a cached counter here, up to
+        // information_schema_stats_expiry old; MariaDB shows the live one.)
+        try (PreparedStatement ps = connection.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= next) {
+                    return rs.getLong(1);
+                }
+            }
+        }
         try (Statement st = connection.createStatement()) {
-            // InnoDB never lowers the counter below MAX+1, so this only ever moves it forward.
             st.execute("ALTER TABLE " + qualify(table) + " AUTO_INCREMENT = " + next);
         }
         return next;

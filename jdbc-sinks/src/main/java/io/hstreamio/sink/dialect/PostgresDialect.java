@@ -248,10 +248,13 @@ public final class PostgresDialect extends SqlDialect {
     @Override
     public long resetIdentity(java.sql.Connection connection, TableRef table, String column) throws SQLException {
         String col = quote(column);
-        // setval(seq, max, true) continues at max+1; an empty table resets to 1 (is_called = false).
+        // setval(seq, v, true) continues at v+1, where v is the highest key or the sequence's last value, whichever is
+        // higher: a sequence never moves back, so keys of deleted rows are not handed out again (as InnoDB's counter
+        // does not). Nothing written and nothing drawn: it starts at 1 (is_called = false).
         // pg_get_serial_sequence parses its first argument as SQL, so it gets the quoted name; the column is literal.
-        String sql = "SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX(" + col + "), 1), MAX(" + col
-                + ") IS NOT NULL), MAX(" + col + ") IS NOT NULL FROM " + qualify(table);
+        String sql = "WITH s AS (SELECT pg_get_serial_sequence(?, ?)::regclass AS seq), v AS (SELECT GREATEST((SELECT"
+                + " MAX(" + col + ") FROM " + qualify(table) + ")::bigint, pg_sequence_last_value((SELECT seq FROM s)))"
+                + " AS v) SELECT setval((SELECT seq FROM s), COALESCE(v, 1), v IS NOT NULL), v IS NOT NULL FROM v";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, qualify(table));
             ps.setString(2, column);

@@ -178,6 +178,7 @@ public final class RuntimeService implements AutoCloseable {
         ConnectorRecord record = new ConnectorRecord(c.name(), c.kind(), c.target(), UUID.randomUUID().toString(),
                 c.options(), clock.instant(), false);
         String stream = options.get(ToolkitOptions.STREAM);
+        refuseInternal(stream);
         if (images.command(c.kind(), c.target()).isEmpty() && store.findStream(stream).isEmpty()) {
             // A sink created with (or before) its source must find its stream: one shard keeps CDC order.
             store.createStream(stream, 1);
@@ -274,7 +275,16 @@ public final class RuntimeService implements AutoCloseable {
                 + (altered.paused() ? "; it stays paused" : "; its task restarted with the new options"));
     }
 
+    /** The stream where tasks keep their state and the shared schema registry is the runtime's, never the user's. */
+    private static void refuseInternal(String stream) {
+        if (StoreBackedHStreamServer.CLIENT_KV_STREAM.equals(stream)) {
+            throw new IllegalArgumentException("stream '" + stream + "' is the runtime's own (task state and table "
+                    + "shapes); choose another stream name");
+        }
+    }
+
     private SqlResult createStream(Statement.CreateStream c) {
+        refuseInternal(c.name());
         Options o = StreamOptions.DEFINITION.parse(c.options());
         if (store.findStream(c.name()).isPresent()) {
             throw new IllegalArgumentException("stream '" + c.name() + "' exists already");
@@ -284,6 +294,7 @@ public final class RuntimeService implements AutoCloseable {
     }
 
     private SqlResult dropStream(Statement.DropStream d) {
+        refuseInternal(d.name());
         if (store.findStream(d.name()).isEmpty()) {
             if (d.ifExists()) {
                 return SqlResult.message(d.verb(), "no stream " + d.name() + "; nothing done");

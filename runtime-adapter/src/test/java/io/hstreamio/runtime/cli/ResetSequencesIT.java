@@ -111,6 +111,14 @@ class ResetSequencesIT {
         Run again = cli("reset-sequences", "--to", url(db));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("orders").contains("items").contains(Long.toString(N + 2));
+
+        // Rows deleted at the top: a reset never moves the counter back, so their keys are not handed out again.
+        db.execute("DELETE FROM orders WHERE id > " + (N - 5));
+        Run afterDelete = cli("reset-sequences", "--to", url(db), "--tables", "orders");
+        assertThat(afterDelete.code()).as(afterDelete.err()).isZero();
+        db.execute("INSERT INTO orders (note) VALUES ('after the delete')");
+        assertThat(((Number) db.queryValue("SELECT id FROM orders WHERE note = 'after the delete'")).longValue())
+                .isEqualTo(N + 2);
     }
 
     @Test

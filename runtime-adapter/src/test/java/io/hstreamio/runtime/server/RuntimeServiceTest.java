@@ -100,6 +100,9 @@ class RuntimeServiceTest {
             "ALTER CONNECTOR gen SET (\"colour\"='red')",
             "DROP STREAM gen_stream",
             "DROP STREAM nothing",
+            "CREATE STREAM hstream_io_kv",
+            "DROP STREAM hstream_io_kv",
+            "CREATE SINK CONNECTOR bad TO blackhole WITH (\"stream\"='hstream_io_kv')",
             "SHOW CONNECTORS; CREATE STREAM ok; SHOW TABLES",
     })
     void aBadStatementChangesNothingAndSaysWhy(String sql) {
