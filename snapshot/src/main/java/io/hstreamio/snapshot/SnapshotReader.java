@@ -250,7 +250,18 @@ public final class SnapshotReader implements AutoCloseable {
         tables.stream().sorted(Comparator.comparingLong((TableSchema t) -> -stats.get(t.id()).estimatedRows()))
                 .forEach(t -> chunkers.add(new TableChunks(t, new Chunker(dialect, t, chunkRows, consistent,
                         stats.get(t.id()).estimatedRows()), resume.get(t.id()))));
-        ChunkQueue queue = new ChunkQueue(chunkers, onSplit);
+        ChunkQueue queue = new ChunkQueue(chunkers, new SplitListener() {
+            @Override
+            public void tableSplit(TableSchema table, int chunks) {
+                stats.get(table.id()).split(chunks); // chunks of this run, which TableStats.complete() counts
+                onSplit.tableSplit(table, chunks);
+            }
+
+            @Override
+            public void chunkSplit(Chunk chunk) throws Exception {
+                onSplit.chunkSplit(chunk);
+            }
+        });
 
         List<Connection> workerConnections = new ArrayList<>();
         Connection coordinator = null;

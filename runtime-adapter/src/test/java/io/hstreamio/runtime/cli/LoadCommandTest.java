@@ -23,4 +23,13 @@ class LoadCommandTest {
         assertThat(parallelism.err().strip().lines().count()).isEqualTo(1);
         assertThat(parallelism.err()).contains("chunk.rows");
     }
+
+    @Test
+    void unknownProgressModeIsAUsageErrorNamingTheChoices() {
+        LoadIT.Run r = LoadIT.cli("load", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db", "--progress",
+                "sometimes");
+        assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --progress 'sometimes' is not one of auto, bars, lines, none: "
+                + "use --progress=auto (bars on a terminal, lines otherwise)");
+    }
 }
