@@ -89,33 +89,36 @@ final class ProgressBars {
         }
         nameWidth = Math.min(nameWidth, Math.max(8, width / 3));
 
-        List<String> lines = new ArrayList<>();
-        for (Item it : shown) {
-            lines.add(line(it.name(), it.done(), it.finished() ? it.done() : it.estimate(), it.finished(), "",
-                    nameWidth, width, now));
-        }
         long finished = items.stream().filter(Item::finished).count();
         String tables = String.format(Locale.ROOT, "  %d/%d tables%s", finished, items.size(),
                 shown.size() < items.size() ? String.format(Locale.ROOT, ", %d not shown",
                         items.size() - shown.size()) : "");
-        lines.add(line(TOTAL, done, estimateKnown ? estimate : -1, allFinished, tables, nameWidth, width, now));
+        // Figures first, so that every bar gets the same width: what is left after the widest figures.
+        List<String[]> rows = new ArrayList<>(); // {name, figures}
+        List<long[]> figures = new ArrayList<>(); // {done, estimate or -1, finished}
+        for (Item it : shown) {
+            long est = it.finished() ? it.done() : it.estimate();
+            rows.add(new String[] {it.name(), stats(it.name(), it.done(), est, it.finished(), now)});
+            figures.add(new long[] {it.done(), est, it.finished() ? 1 : 0});
+        }
+        long totalEstimate = estimateKnown ? estimate : -1;
+        rows.add(new String[] {TOTAL, stats(TOTAL, done, totalEstimate, allFinished, now) + tables});
+        figures.add(new long[] {done, totalEstimate, allFinished ? 1 : 0});
+        int statsWidth = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+        int barWidth = Math.min(40, width - nameWidth - statsWidth - 4);
+
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String label = cut(rows.get(i)[0], Math.max(1, nameWidth));
+            long[] f = figures.get(i);
+            String bar = barWidth >= MIN_BAR ? "  " + bar(f[0], f[1], f[2] == 1, barWidth) : "";
+            lines.add(cut(label + " ".repeat(Math.max(0, nameWidth - label.length())) + bar + "  " + rows.get(i)[1],
+                    width));
+        }
         for (String e : extra) {
             lines.add(cut(e, width));
         }
         return lines;
-    }
-
-    private String line(String name, long done, long estimate, boolean finished, String suffix, int nameWidth,
-            int width, long now) {
-        String stats = stats(name, done, estimate, finished, now) + suffix;
-        String bar = "";
-        int barWidth = width - nameWidth - stats.length() - 4;
-        if (barWidth >= MIN_BAR) {
-            bar = "  " + bar(done, estimate, finished, Math.min(barWidth, 40));
-        }
-        String label = cut(name, Math.max(1, nameWidth));
-        String padded = label + " ".repeat(Math.max(0, nameWidth - label.length()));
-        return cut(padded + bar + "  " + stats, width);
     }
 
     private String stats(String key, long done, long estimate, boolean finished, long now) {
@@ -183,7 +186,9 @@ final class ProgressBars {
             d.removeFirst();
         }
         long[] span = spans.computeIfAbsent(key, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
-        if (span[0] == Long.MIN_VALUE && done > 0) {
+        if (span[0] == Long.MIN_VALUE && key.equals(TOTAL)) {
+            span[0] = startNanos; // the whole job's time, waiting included
+        } else if (span[0] == Long.MIN_VALUE && done > 0) {
             // Started between the previous render and this one: count from the previous render (or the start).
             long previous = d.size() >= 2 ? d.stream().skip(d.size() - 2).findFirst().orElseThrow()[0] : startNanos;
             span[0] = Math.min(previous, now);
