@@ -90,6 +90,11 @@ final class LoadCommand implements Callable<Integer> {
             description = "Rows per chunk, the unit of parallel work and of commit (default: ${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--chunk-bytes", defaultValue = "64MB", paramLabel = "SIZE",
+            description = "Estimated source bytes per chunk: tables with wide rows get chunks of fewer than "
+                    + "--chunk-rows rows (default: ${DEFAULT-VALUE}).")
+    String chunkBytes;
+
     @Option(names = "--consistent", description = "Read all chunks from one consistent snapshot of the source.")
     boolean consistent;
 
@@ -121,7 +126,8 @@ final class LoadCommand implements Callable<Integer> {
         ProgressMode progressMode = ProgressMode.parse(progress);
         DatabaseUrl source = DatabaseUrl.parse("--from", from);
         DatabaseUrl target = DatabaseUrl.parse("--to", to);
-        Options options = snapshotOptions(tables, parallelism, chunkRows, consistent);
+        Options options = snapshotOptions(tables, parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes),
+                consistent);
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
         try (SnapshotReader reader = SnapshotReader.open(source, options, clock);
@@ -190,7 +196,14 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     static Options snapshotOptions(List<String> tables, int parallelism, int chunkRows, boolean consistent) {
+        return snapshotOptions(tables, parallelism, chunkRows, SnapshotOptions.CHUNK_BYTES.defaultValue().orElseThrow(),
+                consistent);
+    }
+
+    static Options snapshotOptions(List<String> tables, int parallelism, int chunkRows, long chunkBytes,
+            boolean consistent) {
         Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("chunk.bytes", chunkBytes);
         if (tables != null && !tables.isEmpty()) {
             raw.put("tables", tables);
         }

@@ -57,6 +57,11 @@ final class SyncCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--chunk-bytes", defaultValue = "16MB", paramLabel = "SIZE",
+            description = "Estimated source bytes per snapshot chunk: tables with wide rows get chunks of fewer than "
+                    + "--chunk-rows rows, so the chunks waiting in memory stay bounded (default: ${DEFAULT-VALUE}).")
+    String chunkBytes;
+
     /** Stops the job cleanly as SIGINT/SIGTERM do, for callers in this process (tests). */
     final StopHandle stopHandle = new StopHandle();
 
@@ -67,7 +72,7 @@ final class SyncCommand implements Callable<Integer> {
         SyncJob job;
         try {
             job = new SyncJob(DatabaseUrl.parse("--from", from), DatabaseUrl.parse("--to", to), dataDir, name, tables,
-                    parallelism, chunkRows);
+                    parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes));
             job.check();
         } catch (BadInputException | io.hstreamio.core.options.OptionException e) {
             err.println("error: " + Errors.oneLine(e));

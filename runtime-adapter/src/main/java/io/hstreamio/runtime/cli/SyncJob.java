@@ -24,10 +24,10 @@ import java.util.stream.Collectors;
  * the embedded store, run by {@link PipelineJob}. Shared by {@code sync} and {@code demo}.
  */
 record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name, List<String> tables, int parallelism,
-               int chunkRows) {
+               int chunkRows, long chunkBytes) {
 
     SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name) {
-        this(source, target, dataDir, name, List.of(), 4, 10_000);
+        this(source, target, dataDir, name, List.of(), 4, 10_000, 16L << 20);
     }
 
     SyncJob {
@@ -98,6 +98,7 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
         o.put("snapshot.mode", "parallel");
         o.put("snapshot.parallelism", parallelism);
         o.put("snapshot.chunk.rows", chunkRows);
+        o.put("snapshot.chunk.bytes", chunkBytes);
         o.put("stream", name);
         return o;
     }
