@@ -31,6 +31,7 @@ final class LiveProgress implements AutoCloseable {
 
     private final ProgressMode mode;
     private final PrintWriter err;
+    private final PrintWriter linesTo;
     private final ProgressBars bars;
     private final IntSupplier width;
     private final int height;
@@ -38,9 +39,11 @@ final class LiveProgress implements AutoCloseable {
     private PrintStream previousSystemErr;
     private int drawn; // lines of the frame on screen, guarded by lock
 
-    private LiveProgress(ProgressMode mode, PrintWriter err, Clock clock, IntSupplier width, int height) {
+    private LiveProgress(ProgressMode mode, PrintWriter err, PrintWriter linesTo, Clock clock, IntSupplier width,
+            int height) {
         this.mode = mode;
         this.err = err;
+        this.linesTo = linesTo;
         this.bars = new ProgressBars(clock, Duration.ofSeconds(10));
         this.width = width;
         this.height = height;
@@ -49,22 +52,28 @@ final class LiveProgress implements AutoCloseable {
     /**
      * @param requested {@code --progress}
      * @param err       where the command writes stderr (bars go there)
+     * @param linesTo   where plain lines go ({@code load}: stderr; {@code sync}: stdout, as before bars existed)
      */
-    static LiveProgress open(ProgressMode requested, PrintWriter err, Clock clock) {
+    static LiveProgress open(ProgressMode requested, PrintWriter err, PrintWriter linesTo, Clock clock) {
         StderrTerminal terminal = StderrTerminal.detect();
         ProgressMode mode = requested.resolve(terminal != null);
         IntSupplier width = terminal != null ? terminal::width : () -> envInt("COLUMNS", DEFAULT_WIDTH);
         int height = terminal != null ? terminal.height() : envInt("LINES", DEFAULT_HEIGHT);
-        LiveProgress p = new LiveProgress(mode, err, clock, width, height);
+        LiveProgress p = new LiveProgress(mode, err, linesTo, clock, width, height);
         if (mode == ProgressMode.BARS && terminal != null) {
             p.guardSystemErr(); // logs share the terminal with the frame
         }
         return p;
     }
 
+    /** Plain lines to {@code to}, no detection: what callers without a --progress option get. */
+    static LiveProgress lines(PrintWriter to) {
+        return new LiveProgress(ProgressMode.LINES, to, to, Clock.systemUTC(), () -> DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    }
+
     /** For tests: a fixed terminal size, no detection. */
     static LiveProgress forTest(ProgressMode mode, PrintWriter err, Clock clock, int width, int height) {
-        return new LiveProgress(mode, err, clock, () -> width, height);
+        return new LiveProgress(mode, err, err, clock, () -> width, height);
     }
 
     /** Whether to feed {@link #update} (bars); otherwise plain lines through {@link #line}, if any. */
@@ -90,19 +99,31 @@ final class LiveProgress implements AutoCloseable {
     void line(String text) {
         if (mode == ProgressMode.LINES) {
             synchronized (lock) {
-                err.println(text);
-                err.flush();
+                linesTo.println(text);
+                linesTo.flush();
             }
         }
     }
 
-    private void draw(List<ProgressBars.Item> items, List<String> extra, boolean last) {
-        if (mode != ProgressMode.BARS) {
-            return;
-        }
-        synchronized (lock) {
+    /** Redraws {@code lines} in place as the frame (no bars: e.g. sync's streaming state); {@code last} leaves it. */
+    void frame(List<String> lines, boolean last) {
+        if (mode == ProgressMode.BARS) {
             int w = Math.max(20, width.getAsInt()) - 1;
-            List<String> lines = bars.render(items, extra, w, Math.max(3, height - 1));
+            show(lines.stream().map(l -> l.length() <= w ? l : l.substring(0, w - 1) + "~").toList(), last);
+        }
+    }
+
+    private void draw(List<ProgressBars.Item> items, List<String> extra, boolean last) {
+        if (mode == ProgressMode.BARS) {
+            synchronized (lock) {
+                int w = Math.max(20, width.getAsInt()) - 1;
+                show(bars.render(items, extra, w, Math.max(3, height - 1)), last);
+            }
+        }
+    }
+
+    private void show(List<String> lines, boolean last) {
+        synchronized (lock) {
             StringBuilder frame = new StringBuilder();
             if (drawn > 0) {
                 frame.append("\r\033[").append(drawn).append('A');
@@ -117,6 +138,36 @@ final class LiveProgress implements AutoCloseable {
             err.flush();
             drawn = last ? 0 : lines.size();
         }
+    }
+
+    /**
+     * {@code out} for text printed while bars may be up (on the same terminal): each write erases the frame first and
+     * is flushed at once, so it lands above the next frame instead of inside it. {@code out} itself when no bars.
+     */
+    PrintWriter above(PrintWriter out) {
+        if (mode != ProgressMode.BARS) {
+            return out;
+        }
+        return new PrintWriter(new java.io.Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) {
+                synchronized (lock) {
+                    erase();
+                    out.write(buf, off, len);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                out.flush();
+            }
+        }, true);
     }
 
     /** Erases the frame (the next {@link #update} draws it again), so that other output starts on a clean line. */

@@ -151,7 +151,7 @@ final class LoadCommand implements Callable<Integer> {
                     parallelism, consistent ? ", one consistent snapshot" : "");
             err.flush();
             Throwable failure = null;
-            try (LiveProgress live = LiveProgress.open(progressMode, err, clock)) {
+            try (LiveProgress live = LiveProgress.open(progressMode, err, err, clock)) {
                 ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "hstream-io-load-progress");
                     t.setDaemon(true);

@@ -48,8 +48,13 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
 
     /** Runs until stopped (SIGINT/SIGTERM or {@code onStart}'s pipeline.stop()) or failed. */
     PipelineJob.Result run(PrintWriter out, Consumer<LocalPipeline> onStart) throws Exception {
+        return run(out, LiveProgress.lines(out), onStart);
+    }
+
+    /** As {@link #run(PrintWriter, Consumer)}, showing progress through {@code progress}. */
+    PipelineJob.Result run(PrintWriter out, LiveProgress progress, Consumer<LocalPipeline> onStart) throws Exception {
         return PipelineJob.run(name, dataDir.toString(), kind(source), sourceOptions(), kind(target), sinkOptions(),
-                out, onStart);
+                out, progress, onStart);
     }
 
     private static String kind(DatabaseUrl url) {
