@@ -63,8 +63,8 @@ final class SyncCommand implements Callable<Integer> {
     String chunkBytes;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
-            description = "Progress: " + ProgressMode.DESCRIPTION + " on stdout (default: ${DEFAULT-VALUE}). Bars show "
-                    + "the snapshot per table, then the streaming lag.")
+            description = "Progress: " + ProgressMode.DESCRIPTION + " (bars on stderr, lines on stdout; default: "
+                    + "${DEFAULT-VALUE}). Bars show the snapshot per table, then the streaming lag.")
     String progress;
 
     /** Stops the job cleanly as SIGINT/SIGTERM do, for callers in this process (tests). */
