@@ -34,13 +34,13 @@ final class LiveProgress implements AutoCloseable {
     private final PrintWriter linesTo;
     private final ProgressBars bars;
     private final IntSupplier width;
-    private final int height;
+    private final IntSupplier height;
     private final Object lock = new Object();
     private PrintStream previousSystemErr;
     private int drawn; // lines of the frame on screen, guarded by lock
 
     private LiveProgress(ProgressMode mode, PrintWriter err, PrintWriter linesTo, Clock clock, IntSupplier width,
-            int height) {
+            IntSupplier height) {
         this.mode = mode;
         this.err = err;
         this.linesTo = linesTo;
@@ -58,7 +58,7 @@ final class LiveProgress implements AutoCloseable {
         StderrTerminal terminal = StderrTerminal.detect();
         ProgressMode mode = requested.resolve(terminal != null);
         IntSupplier width = terminal != null ? terminal::width : () -> envInt("COLUMNS", DEFAULT_WIDTH);
-        int height = terminal != null ? terminal.height() : envInt("LINES", DEFAULT_HEIGHT);
+        IntSupplier height = terminal != null ? terminal::height : () -> envInt("LINES", DEFAULT_HEIGHT);
         LiveProgress p = new LiveProgress(mode, err, linesTo, clock, width, height);
         if (mode == ProgressMode.BARS && terminal != null) {
             p.guardSystemErr(); // logs share the terminal with the frame
@@ -68,12 +68,13 @@ final class LiveProgress implements AutoCloseable {
 
     /** Plain lines to {@code to}, no detection: what callers without a --progress option get. */
     static LiveProgress lines(PrintWriter to) {
-        return new LiveProgress(ProgressMode.LINES, to, to, Clock.systemUTC(), () -> DEFAULT_WIDTH, DEFAULT_HEIGHT);
+        return new LiveProgress(ProgressMode.LINES, to, to, Clock.systemUTC(), () -> DEFAULT_WIDTH,
+                () -> DEFAULT_HEIGHT);
     }
 
     /** For tests: a fixed terminal size, no detection. */
     static LiveProgress forTest(ProgressMode mode, PrintWriter err, Clock clock, int width, int height) {
-        return new LiveProgress(mode, err, err, clock, () -> width, height);
+        return new LiveProgress(mode, err, err, clock, () -> width, () -> height);
     }
 
     /** Whether to feed {@link #update} (bars); otherwise plain lines through {@link #line}, if any. */
@@ -117,7 +118,7 @@ final class LiveProgress implements AutoCloseable {
         if (mode == ProgressMode.BARS) {
             synchronized (lock) {
                 int w = Math.max(20, width.getAsInt()) - 1;
-                show(bars.render(items, extra, w, Math.max(3, height - 1)), last);
+                show(bars.render(items, extra, w, Math.max(3, height.getAsInt() - 1)), last);
             }
         }
     }
@@ -233,6 +234,7 @@ final class LiveProgress implements AutoCloseable {
         private final TerminalProvider provider;
         private long checkedAt;
         private int width;
+        private int height;
 
         private StderrTerminal(TerminalProvider provider) {
             this.provider = provider;
@@ -250,25 +252,35 @@ final class LiveProgress implements AutoCloseable {
             }
         }
 
-        /** Columns, asked again at most every 500 ms (an ioctl, cheap, but frames may come often). */
+        /** Columns, asked again at most every 500 ms (an ioctl, cheap, but frames may come often): resizes show. */
         synchronized int width() {
-            long now = System.nanoTime();
-            if (width <= 0 || now - checkedAt > 500_000_000L) {
-                int w = provider.systemStreamWidth(SystemStream.Error);
-                width = w > 0 ? w : envInt("COLUMNS", 80);
-                checkedAt = now;
-            }
+            refresh();
             return width;
         }
 
-        int height() {
-            try {
-                int rows = provider instanceof org.jline.terminal.impl.jni.JniTerminalProvider jni
-                        ? jni.current(SystemStream.Error).getSize().getRows() : 0;
-                return rows > 0 ? rows : envInt("LINES", 24);
-            } catch (Throwable e) {
-                return envInt("LINES", 24);
+        /** Lines, asked as the columns are. */
+        synchronized int height() {
+            refresh();
+            return height;
+        }
+
+        private void refresh() {
+            long now = System.nanoTime();
+            if (width > 0 && now - checkedAt < 500_000_000L) {
+                return;
             }
+            checkedAt = now;
+            int w = provider.systemStreamWidth(SystemStream.Error);
+            width = w > 0 ? w : envInt("COLUMNS", 80);
+            int rows = 0;
+            try {
+                if (provider instanceof org.jline.terminal.impl.jni.JniTerminalProvider jni) {
+                    rows = jni.current(SystemStream.Error).getSize().getRows();
+                }
+            } catch (Throwable e) {
+                rows = 0; // unknown: the environment's or a classic 24
+            }
+            height = rows > 0 ? rows : envInt("LINES", 24);
         }
     }
 }
