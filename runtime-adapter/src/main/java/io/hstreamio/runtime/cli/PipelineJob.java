@@ -5,7 +5,7 @@ import io.hstreamio.core.runner.LocalPipeline;
 import io.hstreamio.core.store.StreamStore;
 import io.hstreamio.core.task.SinkConnector;
 import io.hstreamio.core.task.SourceConnector;
-import io.hstreamio.core.runner.ChangeLag;
+import io.hstreamio.core.runner.LagTracker;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +58,7 @@ final class PipelineJob {
             Runtime.getRuntime().addShutdownHook(hook);
             StopSignals signals = StopSignals.install(pipeline::stop, out);
             long started = System.nanoTime();
-            Display display = new Display(pipeline, progress, clock);
+            Display display = new Display(pipeline, progress);
             pipeline.start();
             onStart.accept(pipeline);
             Optional<Throwable> failure;
@@ -92,13 +92,11 @@ final class PipelineJob {
     private static final class Display {
         private final LocalPipeline pipeline;
         private final LiveProgress progress;
-        private final Clock clock;
         private boolean snapshotShown;
 
-        Display(LocalPipeline pipeline, LiveProgress progress, Clock clock) {
+        Display(LocalPipeline pipeline, LiveProgress progress) {
             this.pipeline = pipeline;
             this.progress = progress;
-            this.clock = clock;
         }
 
         void show(long produced, long consumed) {
@@ -107,7 +105,7 @@ final class PipelineJob {
             if (!progress.bars()) {
                 if (produced + consumed > 0) {
                     progress.line(String.format("... source: %,d events durable in the stream; sink: %,d delivered%s%s",
-                            produced, consumed, snapshotProgress(metrics, behind), lag(behind)));
+                            produced, consumed, snapshotProgress(metrics, behind), lag()));
                 }
                 return;
             }
@@ -143,13 +141,12 @@ final class PipelineJob {
         private String streamingLine(long produced, long consumed) {
             long behind = Math.max(0, produced - consumed);
             return String.format("streaming: %,d events durable in the stream, %,d applied, %,d behind%s", produced,
-                    consumed, behind, lag(behind));
+                    consumed, behind, lag());
         }
 
-        /** {@code ; lag 1.2 s} from the commit times the sink wrote (see {@link ChangeLag}); empty before any. */
-        private String lag(long behind) {
-            return pipeline.sink().lag().lag(clock.instant(), behind > 0)
-                    .map(d -> String.format("; lag %s", duration(d))).orElse("");
+        /** {@code ; lag 1.2 s}: the sink's, from the commit times it wrote (see {@link LagTracker}); empty before any. */
+        private String lag() {
+            return pipeline.sink().lag().lag().map(d -> String.format("; lag %s", duration(d))).orElse("");
         }
     }
 
