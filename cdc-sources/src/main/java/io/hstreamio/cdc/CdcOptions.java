@@ -53,6 +53,11 @@ public final class CdcOptions {
                     + "at most 3 x snapshot.parallelism chunks are held: lower this for wide rows.")
             .defaultValue(10_000).validator(Validators.positive()).build();
 
+    public static final OptionDef<Long> SNAPSHOT_CHUNK_BYTES = OptionDef.longInt("snapshot.chunk.bytes")
+            .doc("snapshot.mode=parallel: estimated bytes per chunk at the source; tables with wide rows get chunks "
+                    + "of fewer than snapshot.chunk.rows rows, so that the chunks held in memory stay bounded in bytes.")
+            .defaultValue(16L << 20).validator(Validators.positive()).build();
+
     public static final OptionDef<String> START_POSITION = OptionDef.string("start.position")
             .doc("MySQL/MariaDB: where a source without stored offsets starts reading the binlog, as file:position "
                     + "(e.g. mysql-bin.000003:4567, from SHOW MASTER STATUS); no snapshot is taken, and the tables' "
@@ -80,15 +85,16 @@ public final class CdcOptions {
     static OptionsDefinition binlog(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, MYSQL_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, START_POSITION,
-                        ON_POSITION_LOST)
+                        SERVER_TIME_ZONE, SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS,
+                        SNAPSHOT_CHUNK_BYTES, START_POSITION, ON_POSITION_LOST)
                 .build();
     }
 
     static OptionsDefinition postgres(String component) {
         return OptionsDefinition.builder(component)
                 .add(HOST, POSTGRES_PORT, USER, PASSWORD, DATABASE, TABLE, TABLE_INCLUDE, TABLE_EXCLUDE,
-                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, ON_POSITION_LOST, CAPTURE_NEW_TABLES)
+                        SNAPSHOT_MODE, SNAPSHOT_PARALLELISM, SNAPSHOT_CHUNK_ROWS, SNAPSHOT_CHUNK_BYTES, ON_POSITION_LOST,
+                        CAPTURE_NEW_TABLES)
                 .build();
     }
 

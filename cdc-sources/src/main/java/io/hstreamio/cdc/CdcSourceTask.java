@@ -144,6 +144,7 @@ public final class CdcSourceTask implements SourceTask {
         Map<String, Object> raw = new HashMap<>();
         raw.put(SnapshotOptions.PARALLELISM.name(), options.get(CdcOptions.SNAPSHOT_PARALLELISM));
         raw.put(SnapshotOptions.CHUNK_ROWS.name(), options.get(CdcOptions.SNAPSHOT_CHUNK_ROWS));
+        raw.put(SnapshotOptions.CHUNK_BYTES.name(), options.get(CdcOptions.SNAPSHOT_CHUNK_BYTES));
         raw.put(SnapshotOptions.BATCH_ROWS.name(), Math.min(10_000, options.get(CdcOptions.SNAPSHOT_CHUNK_ROWS)));
         if (!c.tables().isEmpty()) {
             raw.put(SnapshotOptions.TABLES.name(), String.join(",", c.tables()));

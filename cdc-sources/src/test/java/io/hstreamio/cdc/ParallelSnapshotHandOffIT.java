@@ -178,6 +178,15 @@ class ParallelSnapshotHandOffIT {
             await("the hand-off recorded with no captured change after the snapshot").atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> state.get(SnapshotHandOff.STATE_KEY).isPresent());
+            // Progress per table, for sync's bars: rows into the stream, the server's estimate, done once durable.
+            String codes = db.name() + ".idle_codes";
+            String empty = db.name() + ".idle_zz_empty";
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.metrics().snapshot()
+                    .getOrDefault("snapshot_table_done/" + empty, 0L) == 1L);
+            Map<String, Long> m = h.metrics().snapshot();
+            assertThat(m).containsEntry("snapshot_rows/" + codes, 2_000L).containsEntry("snapshot_rows/" + empty, 0L)
+                    .containsEntry("snapshot_table_done/" + codes, 1L).containsKey("snapshot_rows_estimate/" + codes);
+            assertThat(m.get("snapshot_rows")).isEqualTo(2_000L);
         } finally {
             stopNoise.set(true);
             noise.join(10_000);

@@ -19,7 +19,7 @@ public final class LoadReport {
             read += t.read();
             written += t.written();
             estimate += Math.max(0, t.estimatedRows());
-            if (t.estimatedRows() >= 0 && t.written() >= t.estimatedRows() && t.chunksDone() > 0) {
+            if (t.complete()) {
                 done++;
             }
         }

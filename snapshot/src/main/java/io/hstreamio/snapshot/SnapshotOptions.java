@@ -20,6 +20,12 @@ public final class SnapshotOptions {
     public static final OptionDef<Integer> CHUNK_ROWS = OptionDef.integer("chunk.rows")
             .doc("Rows per chunk: the unit of parallel work, of consistency (without --consistent) and of commit.")
             .defaultValue(50_000).validator(Validators.positive()).build();
+    public static final OptionDef<Long> CHUNK_BYTES = OptionDef.longInt("chunk.bytes")
+            .doc("Estimated bytes per chunk at the source: a table's chunks hold at most chunk.bytes / its row width "
+                    + "rows (fewer than chunk.rows when rows are wide). The width is the larger of the catalog's "
+                    + "(MariaDB avg_row_length, PostgreSQL table size per row) and that of a sample of 100 rows, "
+                    + "since stale statistics and values stored off the row (BLOB pages, TOAST) escape the catalog.")
+            .defaultValue(64L << 20).validator(Validators.positive()).build();
     public static final OptionDef<Integer> BATCH_ROWS = OptionDef.integer("batch.rows")
             .doc("Rows handed to the consumer at a time; bounds memory per worker.").defaultValue(10_000)
             .validator(Validators.positive()).build();
@@ -36,7 +42,7 @@ public final class SnapshotOptions {
                     + "Otherwise each chunk is consistent on its own.").defaultValue(false).build();
 
     public static final OptionsDefinition DEFINITION = OptionsDefinition.builder("snapshot")
-            .add(TABLES, PARALLELISM, CHUNK_ROWS, BATCH_ROWS, BATCH_BYTES, FETCH_SIZE, CONSISTENT).build();
+            .add(TABLES, PARALLELISM, CHUNK_ROWS, CHUNK_BYTES, BATCH_ROWS, BATCH_BYTES, FETCH_SIZE, CONSISTENT).build();
 
     public static Options parse(Map<String, ?> raw) {
         return DEFINITION.parse(raw);

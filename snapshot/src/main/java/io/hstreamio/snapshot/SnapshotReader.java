@@ -245,12 +245,24 @@ public final class SnapshotReader implements AutoCloseable {
         int parallelism = options.get(SnapshotOptions.PARALLELISM);
         boolean consistent = options.get(SnapshotOptions.CONSISTENT);
         long chunkRows = options.get(SnapshotOptions.CHUNK_ROWS);
+        long chunkBytes = options.get(SnapshotOptions.CHUNK_BYTES);
         // Biggest tables first, so that the last chunks running are small ones.
         Deque<TableChunks> chunkers = new ArrayDeque<>();
         tables.stream().sorted(Comparator.comparingLong((TableSchema t) -> -stats.get(t.id()).estimatedRows()))
-                .forEach(t -> chunkers.add(new TableChunks(t, new Chunker(dialect, t, chunkRows, consistent,
-                        stats.get(t.id()).estimatedRows()), resume.get(t.id()))));
-        ChunkQueue queue = new ChunkQueue(chunkers, onSplit);
+                .forEach(t -> chunkers.add(new TableChunks(t, new Chunker(dialect, t, chunkRows, chunkBytes,
+                        consistent, stats.get(t.id()).estimatedRows()), resume.get(t.id()))));
+        ChunkQueue queue = new ChunkQueue(chunkers, new SplitListener() {
+            @Override
+            public void tableSplit(TableSchema table, int chunks) {
+                stats.get(table.id()).split(chunks); // chunks of this run, which TableStats.complete() counts
+                onSplit.tableSplit(table, chunks);
+            }
+
+            @Override
+            public void chunkSplit(Chunk chunk) throws Exception {
+                onSplit.chunkSplit(chunk);
+            }
+        });
 
         List<Connection> workerConnections = new ArrayList<>();
         Connection coordinator = null;
@@ -474,7 +486,8 @@ public final class SnapshotReader implements AutoCloseable {
     /** Every chunk of {@code table}, computed at once (for {@code verify}, which walks one table at a time). */
     public List<Chunk> chunks(TableSchema table) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            return new Chunker(dialect, table, options.get(SnapshotOptions.CHUNK_ROWS), true,
+            return new Chunker(dialect, table, options.get(SnapshotOptions.CHUNK_ROWS),
+                    options.get(SnapshotOptions.CHUNK_BYTES), true,
                     stats.get(table.id()).estimatedRows()).all(c);
         }
     }

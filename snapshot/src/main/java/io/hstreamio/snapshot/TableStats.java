@@ -15,6 +15,7 @@ public final class TableStats {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong chunks = new AtomicLong();
+    private final AtomicLong chunksSplit = new AtomicLong(-1);
     private final AtomicLong firstNanos = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<String> note = new AtomicReference<>();
@@ -49,6 +50,12 @@ public final class TableStats {
         return chunks.get();
     }
 
+    /** Whether every chunk of the table was read and handed over (the splitter has handed out its last one). */
+    public boolean complete() {
+        long split = chunksSplit.get();
+        return split >= 0 && chunks.get() >= split;
+    }
+
     /** Work time from the first chunk started to the last one finished, in nanoseconds. */
     public long activeNanos() {
         long f = firstNanos.get();
@@ -72,6 +79,10 @@ public final class TableStats {
     void finished(long nanos) {
         lastNanos.accumulateAndGet(nanos, Math::max);
         chunks.incrementAndGet();
+    }
+
+    void split(long chunkCount) {
+        chunksSplit.set(chunkCount);
     }
 
     void addRead(long n) {

@@ -70,6 +70,13 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     public static final String METRIC_TABLES_DONE = "snapshot_tables_done";
     /** Task metrics: chunks whose rows an earlier run made durable, not read again (their rows count as snapshot_rows). */
     public static final String METRIC_CHUNKS_RESUMED = "snapshot_chunks_resumed";
+    /**
+     * Per table, the same figures under {@code <metric>/<table>} ({@code snapshot_rows_estimate/db.orders}, only when
+     * the server has an estimate; {@code snapshot_rows/db.orders}; {@code snapshot_table_done/db.orders} = 1 once its
+     * rows are durable), so that progress can be shown table by table without Debezium or snapshot types.
+     */
+    public static final String TABLE_METRIC_SEPARATOR = "/";
+    public static final String METRIC_TABLE_DONE = "snapshot_table_done";
     private static final int RECENT_CHANGES = 50_000;
     private static final long[] BEFORE_ANY_EVENT = {Long.MIN_VALUE};
 
@@ -192,7 +199,12 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 for (TableSchema t : r.tables()) {
                     shapes.accept(t);
                     tables.put(t.id(), new TableProgress(t.id()));
-                    metrics.increment(METRIC_ESTIMATE, Math.max(0, r.stats(t.id()).estimatedRows()));
+                    long estimate = r.stats(t.id()).estimatedRows();
+                    metrics.increment(METRIC_ESTIMATE, Math.max(0, estimate));
+                    metrics.increment(perTable(METRIC_ROWS, t.id()), 0); // listed from the start, at zero
+                    if (estimate >= 0) {
+                        metrics.increment(perTable(METRIC_ESTIMATE, t.id()), estimate);
+                    }
                     // Skipping a chunk is safe only when its rows are durable: a chunk is marked done only then.
                     // Reading one again is always safe: it goes through a watermark window like a first read, so
                     // per key the stream still never goes back in time. Hence: skip the done, read the rest again.
@@ -200,6 +212,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                     if (plan.resume() != null) {
                         resume.put(t.id(), plan.resume());
                         metrics.increment(METRIC_ROWS, plan.doneRows());
+                        metrics.increment(perTable(METRIC_ROWS, t.id()), plan.doneRows());
                         metrics.increment(METRIC_CHUNKS_RESUMED, plan.doneChunks());
                         Chunk last = plan.resume().last();
                         LOG.info("Source {}: snapshot step 2 - resuming {}: {} chunk(s) durable before ({} rows), {} "
@@ -431,6 +444,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         }
         rowsEmitted += emitted;
         metrics.increment(METRIC_ROWS, emitted);
+        metrics.increment(perTable(METRIC_ROWS, p.table.id()), emitted);
         rowsLeftToStream += p.rows.size() - emitted;
         LOG.debug("{}: {} rows into the stream, {} left to the change events ({})", p.chunk, emitted,
                 p.rows.size() - emitted, p.window);
@@ -503,6 +517,10 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
         }
     }
 
+    private static String perTable(String metric, TableId table) {
+        return metric + TABLE_METRIC_SEPARATOR + table;
+    }
+
     // ---------------------------------------------------------------- state
 
     /** Counts a table's chunks: split (known once the last is handed out) and durable. */
@@ -530,6 +548,7 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                 state.put(DONE_PREFIX + table, new byte[] {1});
                 ledger.forget(table.toString()); // after the done mark: a stop in between leaves records, not a gap
                 metrics.increment(METRIC_TABLES_DONE, 1);
+                metrics.increment(perTable(METRIC_TABLE_DONE, table), 1);
                 LOG.info("Source {}: snapshot of {} durable ({} chunks)", sourceName, table, total);
             }
         }

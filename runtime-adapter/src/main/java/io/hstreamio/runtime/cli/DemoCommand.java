@@ -64,9 +64,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "Keep the demo's store here; by default a temporary directory, removed afterwards.")
     Path dataDir;
 
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "Progress: " + ProgressMode.DESCRIPTION + " (bars on stderr, lines on stdout; default: "
+                    + "${DEFAULT-VALUE}).")
+    String progress;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ProgressMode progressMode;
+        try {
+            progressMode = ProgressMode.parse(progress);
+        } catch (BadInputException e) {
+            spec.commandLine().getErr().println("error: " + Errors.oneLine(e));
+            return HStreamIoCli.EXIT_USAGE;
+        }
         if (orders < 1 || durationSeconds < 0 || rate < 1) {
             throw new IllegalArgumentException("--orders and --rate must be at least 1 and --duration at least 0");
         }
@@ -84,8 +96,11 @@ final class DemoCommand implements Callable<Integer> {
             if (missing == null) {
                 Path dir = dataDir != null ? dataDir : Files.createTempDirectory("hstream-io-demo-");
                 try {
-                    return new ShopDemo(source, target, dir, orders, Duration.ofSeconds(durationSeconds), rate, out)
-                            .run();
+                    try (LiveProgress live = LiveProgress.open(progressMode, spec.commandLine().getErr(), out,
+                            java.time.Clock.systemUTC())) {
+                        return new ShopDemo(source, target, dir, orders, Duration.ofSeconds(durationSeconds), rate,
+                                out, live).run();
+                    }
                 } finally {
                     if (dataDir == null) {
                         deleteTree(dir);
@@ -101,10 +116,10 @@ final class DemoCommand implements Callable<Integer> {
                     + "database (--generator) instead.");
             out.flush();
         }
-        return generatorDemo(out);
+        return generatorDemo(out, progressMode);
     }
 
-    private int generatorDemo(PrintWriter out) throws Exception {
+    private int generatorDemo(PrintWriter out, ProgressMode progressMode) throws Exception {
         if (rows < 1) {
             throw new IllegalArgumentException("--rows must be at least 1, got " + rows);
         }
@@ -112,9 +127,13 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("demo: generator (%,d rows) -> stream 'demo' in %s -> blackhole%n", rows, dir);
         out.flush();
         try {
-            PipelineJob.Result r = PipelineJob.run("demo", dir.toString(),
-                    "generator", Map.of("stream", "demo", "rows", rows, "table", "orders"),
-                    "blackhole", Map.of("stream", "demo"), out);
+            PipelineJob.Result r;
+            try (LiveProgress live = LiveProgress.open(progressMode, spec.commandLine().getErr(), out,
+                    java.time.Clock.systemUTC())) {
+                r = PipelineJob.run("demo", dir.toString(),
+                        "generator", Map.of("stream", "demo", "rows", rows, "table", "orders"),
+                        "blackhole", Map.of("stream", "demo"), live.above(out), live, p -> { });
+            }
             // The generator emits one schema change, then one insert per row; the blackhole must have seen exactly that.
             long inserts = r.sinkCounters().getOrDefault("events_insert", 0L);
             long schemaChanges = r.sinkCounters().getOrDefault("events_schema_change", 0L);

@@ -66,6 +66,8 @@ final class LoadCommand implements Callable<Integer> {
     static final int EXIT_DIFFERENCES = 3;
     /** Estimated heap that all workers' write buffers may hold together (rows waiting for their COPY). */
     static final long BUFFER_BUDGET_BYTES = 48L << 20;
+    /** How often bars are redrawn; plain lines come every --progress-interval. */
+    static final long BARS_EVERY_MILLIS = 250;
 
     @Spec
     CommandSpec spec;
@@ -88,12 +90,21 @@ final class LoadCommand implements Callable<Integer> {
             description = "Rows per chunk, the unit of parallel work and of commit (default: ${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--chunk-bytes", defaultValue = "64MB", paramLabel = "SIZE",
+            description = "Estimated source bytes per chunk: tables with wide rows get chunks of fewer than "
+                    + "--chunk-rows rows (default: ${DEFAULT-VALUE}).")
+    String chunkBytes;
+
     @Option(names = "--consistent", description = "Read all chunks from one consistent snapshot of the source.")
     boolean consistent;
 
     @Option(names = "--verify", description = "Afterwards compare source and target chunk by chunk; exit 3 on "
             + "differences.")
     boolean verify;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "Progress on stderr: " + ProgressMode.DESCRIPTION + " (default: ${DEFAULT-VALUE}).")
+    String progress;
 
     @Option(names = "--progress-interval", defaultValue = "5s", hidden = true)
     String progressInterval;
@@ -112,9 +123,11 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     private int load(PrintWriter out, PrintWriter err) throws Exception {
+        ProgressMode progressMode = ProgressMode.parse(progress);
         DatabaseUrl source = DatabaseUrl.parse("--from", from);
         DatabaseUrl target = DatabaseUrl.parse("--to", to);
-        Options options = snapshotOptions(tables, parallelism, chunkRows, consistent);
+        Options options = snapshotOptions(tables, parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes),
+                consistent);
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
         try (SnapshotReader reader = SnapshotReader.open(source, options, clock);
@@ -137,27 +150,36 @@ final class LoadCommand implements Callable<Integer> {
             err.printf("load: %d table(s) from %s to %s, %d workers%s%n", schemas.size(), source, target,
                     parallelism, consistent ? ", one consistent snapshot" : "");
             err.flush();
-            ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hstream-io-load-progress");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = parseMillis(progressInterval);
-            progress.scheduleAtFixedRate(() -> {
-                err.println(LoadReport.progressLine(reader.stats(), Duration.between(start, clock.instant())));
-                err.flush();
-            }, every, every, TimeUnit.MILLISECONDS);
             Throwable failure = null;
-            try {
-                // Each worker flushes at a chunk's end or once its buffer holds its share of the budget.
-                long bufferBytes = Math.max(4L << 20, BUFFER_BUDGET_BYTES / parallelism);
-                reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader, bufferBytes));
-                writers.get(0).resetIdentities(); // writer 0 prepared every table
-            } catch (Exception e) {
-                failure = e;
-            } finally {
-                progress.shutdownNow();
-                progress.awaitTermination(5, TimeUnit.SECONDS);
+            try (LiveProgress live = LiveProgress.open(progressMode, err, err, clock)) {
+                ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "hstream-io-load-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = live.bars() ? BARS_EVERY_MILLIS : parseMillis(progressInterval);
+                if (!live.silent()) {
+                    progress.scheduleAtFixedRate(() -> {
+                        if (live.bars()) {
+                            live.update(bars(reader.stats()), List.of());
+                        } else {
+                            live.line(LoadReport.progressLine(reader.stats(), Duration.between(start,
+                                    clock.instant())));
+                        }
+                    }, live.bars() ? 0 : every, every, TimeUnit.MILLISECONDS);
+                }
+                try {
+                    // Each worker flushes at a chunk's end or once its buffer holds its share of the budget.
+                    long bufferBytes = Math.max(4L << 20, BUFFER_BUDGET_BYTES / parallelism);
+                    reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader, bufferBytes));
+                    writers.get(0).resetIdentities(); // writer 0 prepared every table
+                } catch (Exception e) {
+                    failure = e;
+                } finally {
+                    progress.shutdownNow();
+                    progress.awaitTermination(5, TimeUnit.SECONDS);
+                }
+                live.finish(bars(reader.stats()), List.of()); // the final state, once, before any error
             }
             Duration took = Duration.between(start, clock.instant());
             LoadReport.summary(out, reader.stats(), took);
@@ -174,7 +196,14 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     static Options snapshotOptions(List<String> tables, int parallelism, int chunkRows, boolean consistent) {
+        return snapshotOptions(tables, parallelism, chunkRows, SnapshotOptions.CHUNK_BYTES.defaultValue().orElseThrow(),
+                consistent);
+    }
+
+    static Options snapshotOptions(List<String> tables, int parallelism, int chunkRows, long chunkBytes,
+            boolean consistent) {
         Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("chunk.bytes", chunkBytes);
         if (tables != null && !tables.isEmpty()) {
             raw.put("tables", tables);
         }
@@ -182,6 +211,15 @@ final class LoadCommand implements Callable<Integer> {
         raw.put("chunk.rows", chunkRows);
         raw.put("consistent", consistent);
         return SnapshotOptions.parse(raw);
+    }
+
+    /** Per table for the bars: rows written (committed in the target) of the server's estimate. */
+    static List<ProgressBars.Item> bars(List<TableStats> stats) {
+        List<ProgressBars.Item> items = new ArrayList<>(stats.size());
+        for (TableStats t : stats) {
+            items.add(new ProgressBars.Item(t.table().toString(), t.written(), t.estimatedRows(), t.complete()));
+        }
+        return items;
     }
 
     private static long parseMillis(String text) {

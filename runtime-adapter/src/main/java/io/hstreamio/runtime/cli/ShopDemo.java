@@ -45,9 +45,17 @@ final class ShopDemo {
     private final Duration duration;
     private final int rate;
     private final PrintWriter out;
+    private final LiveProgress progress;
 
     ShopDemo(DatabaseUrl source, DatabaseUrl target, Path dataDir, int orders, Duration duration, int rate,
             PrintWriter out) {
+        this(source, target, dataDir, orders, duration, rate, out, LiveProgress.lines(out));
+    }
+
+    /** @param progress the sync's progress; the demo's own lines are printed above its bars */
+    ShopDemo(DatabaseUrl source, DatabaseUrl target, Path dataDir, int orders, Duration duration, int rate,
+            PrintWriter out, LiveProgress progress) {
+        this.progress = progress;
         this.source = source;
         this.target = target;
         this.dataDir = dataDir;
@@ -55,7 +63,7 @@ final class ShopDemo {
         this.customers = Math.max(100, orders / 20);
         this.duration = duration;
         this.rate = rate;
-        this.out = out;
+        this.out = progress.above(out);
     }
 
     /** Null when both servers answer; else one line naming what is missing. */
@@ -83,7 +91,7 @@ final class ShopDemo {
         SyncJob job = new SyncJob(source, target, dataDir, "demo-shop");
         CompletableFuture<PipelineJob.Result> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return job.run(out, pipeline::set);
+                return job.run(out, progress, pipeline::set);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }

@@ -57,6 +57,16 @@ final class SyncCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int chunkRows;
 
+    @Option(names = "--chunk-bytes", defaultValue = "16MB", paramLabel = "SIZE",
+            description = "Estimated source bytes per snapshot chunk: tables with wide rows get chunks of fewer than "
+                    + "--chunk-rows rows, so the chunks waiting in memory stay bounded (default: ${DEFAULT-VALUE}).")
+    String chunkBytes;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "Progress: " + ProgressMode.DESCRIPTION + " (bars on stderr, lines on stdout; default: "
+                    + "${DEFAULT-VALUE}). Bars show the snapshot per table, then the streaming lag.")
+    String progress;
+
     /** Stops the job cleanly as SIGINT/SIGTERM do, for callers in this process (tests). */
     final StopHandle stopHandle = new StopHandle();
 
@@ -65,9 +75,11 @@ final class SyncCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SyncJob job;
+        ProgressMode progressMode;
         try {
+            progressMode = ProgressMode.parse(progress);
             job = new SyncJob(DatabaseUrl.parse("--from", from), DatabaseUrl.parse("--to", to), dataDir, name, tables,
-                    parallelism, chunkRows);
+                    parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes));
             job.check();
         } catch (BadInputException | io.hstreamio.core.options.OptionException e) {
             err.println("error: " + Errors.oneLine(e));
@@ -78,7 +90,10 @@ final class SyncCommand implements Callable<Integer> {
         out.printf("sync %s: %s -> %s (stream and offsets in %s); stop with Ctrl-C%n", name, job.source(),
                 job.target(), dataDir);
         out.flush();
-        PipelineJob.Result r = job.run(out, pipeline -> stopHandle.bind(pipeline::stop));
+        PipelineJob.Result r;
+        try (LiveProgress live = LiveProgress.open(progressMode, err, out, java.time.Clock.systemUTC())) {
+            r = job.run(live.above(out), live, pipeline -> stopHandle.bind(pipeline::stop));
+        }
         out.printf("stopped: %,d changes durable in stream %s, %,d applied to the target, in %.1f s%n",
                 r.produced(), name, r.delivered(), r.elapsed().toMillis() / 1000.0);
         out.flush();

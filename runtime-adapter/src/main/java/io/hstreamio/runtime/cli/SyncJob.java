@@ -24,10 +24,10 @@ import java.util.stream.Collectors;
  * the embedded store, run by {@link PipelineJob}. Shared by {@code sync} and {@code demo}.
  */
 record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name, List<String> tables, int parallelism,
-               int chunkRows) {
+               int chunkRows, long chunkBytes) {
 
     SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name) {
-        this(source, target, dataDir, name, List.of(), 4, 10_000);
+        this(source, target, dataDir, name, List.of(), 4, 10_000, 16L << 20);
     }
 
     SyncJob {
@@ -48,8 +48,13 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
 
     /** Runs until stopped (SIGINT/SIGTERM or {@code onStart}'s pipeline.stop()) or failed. */
     PipelineJob.Result run(PrintWriter out, Consumer<LocalPipeline> onStart) throws Exception {
+        return run(out, LiveProgress.lines(out), onStart);
+    }
+
+    /** As {@link #run(PrintWriter, Consumer)}, showing progress through {@code progress}. */
+    PipelineJob.Result run(PrintWriter out, LiveProgress progress, Consumer<LocalPipeline> onStart) throws Exception {
         return PipelineJob.run(name, dataDir.toString(), kind(source), sourceOptions(), kind(target), sinkOptions(),
-                out, onStart);
+                out, progress, onStart);
     }
 
     private static String kind(DatabaseUrl url) {
@@ -98,6 +103,7 @@ record SyncJob(DatabaseUrl source, DatabaseUrl target, Path dataDir, String name
         o.put("snapshot.mode", "parallel");
         o.put("snapshot.parallelism", parallelism);
         o.put("snapshot.chunk.rows", chunkRows);
+        o.put("snapshot.chunk.bytes", chunkBytes);
         o.put("stream", name);
         return o;
     }

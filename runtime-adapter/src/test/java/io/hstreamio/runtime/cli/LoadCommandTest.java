@@ -23,4 +23,30 @@ class LoadCommandTest {
         assertThat(parallelism.err().strip().lines().count()).isEqualTo(1);
         assertThat(parallelism.err()).contains("chunk.rows");
     }
+
+    @Test
+    void chunkBytesTakesSizesWithUnitsAndRefusesTheRest() {
+        assertThat(ByteSize.parse("--chunk-bytes", "64MB")).isEqualTo(64L << 20);
+        assertThat(ByteSize.parse("--chunk-bytes", "512k")).isEqualTo(512L << 10);
+        assertThat(ByteSize.parse("--chunk-bytes", "2 GiB")).isEqualTo(2L << 30);
+        assertThat(ByteSize.parse("--chunk-bytes", "1000")).isEqualTo(1000L);
+        LoadIT.Run r = LoadIT.cli("load", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db", "--chunk-bytes",
+                "lots");
+        assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --chunk-bytes 'lots' is not a size: use bytes or a number with "
+                + "k, MB or GB, e.g. --chunk-bytes 64MB");
+        LoadIT.Run zero = LoadIT.cli("sync", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db",
+                "--chunk-bytes", "0");
+        assertThat(zero.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(zero.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownProgressModeIsAUsageErrorNamingTheChoices() {
+        LoadIT.Run r = LoadIT.cli("load", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db", "--progress",
+                "sometimes");
+        assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --progress 'sometimes' is not one of auto, bars, lines, none: "
+                + "use --progress=auto (bars on a terminal, lines otherwise)");
+    }
 }

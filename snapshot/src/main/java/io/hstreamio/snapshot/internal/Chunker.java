@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Splits one table into chunks of about {@code chunkRows} rows, lazily: each {@link #next} computes one more boundary,
- * so splitting never runs ahead of the readers that ask for chunks.
+ * so splitting never runs ahead of the readers that ask for chunks. Chunks are bounded in bytes too: a table whose
+ * rows are wide gets chunks of at most {@code chunkBytes / row width} rows ({@link SourceDialect#rowBytes}), so that a
+ * chunk (held whole in memory by the CDC hand-off, one transaction in the target) stays about the same size whatever
+ * the rows.
  *
  * <ul>
  *   <li>A single integer key whose values are dense (count at least half of max - min + 1): equal key ranges.
@@ -33,7 +36,10 @@ public final class Chunker {
 
     private final SourceDialect dialect;
     private final TableSchema table;
-    private final long chunkRows;
+    private final long maxChunkRows;
+    private final long chunkBytes;
+    /** Rows per chunk for this table: chunk.rows, or fewer when its rows are wide; set by {@link #plan}. */
+    private long chunkRows;
     private final boolean consistent;
 
     private enum Mode { UNKNOWN, DENSE, WALK, KEYLESS, DONE }
@@ -53,10 +59,13 @@ public final class Chunker {
     private Object[] resumeAfter;
 
     /** @param estimatedRows the server's row estimate, used instead of a COUNT(*) scan when positive */
-    public Chunker(SourceDialect dialect, TableSchema table, long chunkRows, boolean consistent, long estimatedRows) {
+    public Chunker(SourceDialect dialect, TableSchema table, long chunkRows, long chunkBytes, boolean consistent,
+            long estimatedRows) {
         this.estimatedRows = estimatedRows;
         this.dialect = dialect;
         this.table = table;
+        this.maxChunkRows = chunkRows;
+        this.chunkBytes = chunkBytes;
         this.chunkRows = chunkRows;
         this.consistent = consistent;
     }
@@ -118,7 +127,18 @@ public final class Chunker {
         };
     }
 
+    /** Rows per chunk once the table is planned (chunk.rows, or fewer for wide rows). */
+    public long chunkRows() {
+        return chunkRows;
+    }
+
     private void plan(Connection c) throws SQLException {
+        long rowBytes = dialect.rowBytes(c, table);
+        if (rowBytes > 0 && maxChunkRows > chunkBytes / rowBytes) {
+            chunkRows = Math.max(1, chunkBytes / rowBytes);
+            LOG.info("Snapshot step 2 - {}: rows of ~{} bytes: chunks of {} rows (chunk.bytes {})", table.id(),
+                    rowBytes, chunkRows, chunkBytes);
+        }
         if (!table.hasPrimaryKey()) {
             ranges = dialect.keylessRanges(c, table.id(), chunkRows);
             mode = Mode.KEYLESS;

@@ -252,6 +252,23 @@ final class MariaDbSource extends SourceDialect {
     }
 
     @Override
+    protected long catalogRowBytes(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, table.database());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Math.max(0, rs.getLong(1)) : 0;
+            }
+        }
+    }
+
+    @Override
+    protected String lengthSql(ColumnSchema column) {
+        return "LENGTH(s." + quote(column.name()) + ")";
+    }
+
+    @Override
     public ValueReader reader(ColumnSchema column) {
         return switch (column.type()) {
             case BOOLEAN -> (rs, i) -> {

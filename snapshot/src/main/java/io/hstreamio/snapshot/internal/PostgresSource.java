@@ -236,6 +236,25 @@ final class PostgresSource extends SourceDialect {
     }
 
     @Override
+    protected long catalogRowBytes(Connection c, TableId table) throws SQLException {
+        // The table's size with its TOAST table, per row; reltuples is -1 (or 0) before the first ANALYZE.
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN reltuples > 0 THEN pg_table_size(oid) "
+                + "/ reltuples END FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, qualify(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? (long) Math.ceil(rs.getDouble(1)) : 0;
+            }
+        }
+    }
+
+    @Override
+    protected String lengthSql(ColumnSchema column) {
+        String col = "s." + quote(column.name());
+        return column.sourceType().equalsIgnoreCase("bytea") ? "octet_length(" + col + ")"
+                : "octet_length(" + col + "::text)";
+    }
+
+    @Override
     public ValueReader reader(ColumnSchema column) {
         return switch (column.type()) {
             case BOOLEAN -> column.sourceType().equals("BIT")

@@ -46,6 +46,33 @@ public abstract class SourceDialect {
     /** The server's row-count estimate (statistics, not a count); -1 when unknown. */
     public abstract long estimateRows(Connection c, TableId table) throws SQLException;
 
+    /** Bytes per row by the catalog's statistics; 0 when unknown. */
+    protected abstract long catalogRowBytes(Connection c, TableId table) throws SQLException;
+
+    /** SQL for the length in bytes of one column's value (as stored, or as text); NULL for NULL. */
+    protected abstract String lengthSql(ColumnSchema column);
+
+    /**
+     * Estimated bytes of one row: the larger of the catalog's figure and the average length of the values of up to
+     * {@value #WIDTH_SAMPLE} rows. The sample is the safeguard: statistics lag behind a table filled since the last
+     * ANALYZE, and values stored off the row (MariaDB BLOB pages, compressed PostgreSQL TOAST) may escape them. 0 for
+     * an empty table.
+     */
+    public long rowBytes(Connection c, TableSchema table) throws SQLException {
+        long catalog = catalogRowBytes(c, table.id());
+        String lengths = table.columns().stream().map(col -> "COALESCE(" + lengthSql(col) + ", 0)")
+                .collect(java.util.stream.Collectors.joining(" + "));
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT AVG(" + lengths + ") FROM (SELECT * FROM " + qualify(table.id())
+                     + " LIMIT " + WIDTH_SAMPLE + ") s")) {
+            long sampled = rs.next() ? (long) Math.ceil(rs.getDouble(1)) : 0;
+            return Math.max(catalog, sampled);
+        }
+    }
+
+    /** Rows sampled by {@link #rowBytes}. */
+    static final int WIDTH_SAMPLE = 100;
+
     public abstract ValueReader reader(ColumnSchema column);
 
     /** Makes {@code st} stream its result set in slices instead of loading it whole. */
