@@ -35,7 +35,9 @@ import org.postgresql.copy.CopyIn;
  * one by one in order: inserts, and updates/deletes of one row equal to the before-image on all columns (NULL-safe).
  *
  * <p>Snapshot rows (READ) into PostgreSQL go through COPY: straight into the table while it is new or was empty and
- * has only received snapshot rows, else into a temporary staging table merged with INSERT ... ON CONFLICT.
+ * has only received snapshot rows, else into a temporary staging table merged with INSERT ... ON CONFLICT. Buffered
+ * flushes ({@link #apply}) and one-shot loads ({@link #snapshotRows}, which streams rows as they are read) share that
+ * COPY and merge code.
  */
 public final class TableWriter {
     private final SqlDialect dialect;
@@ -337,7 +339,7 @@ public final class TableWriter {
             try {
                 copy.add(rows);
             } catch (SQLException e) {
-                throw staged ? e : directCopyFailed(e);
+                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
             }
             stats.copied += rows.size();
         }
@@ -350,7 +352,7 @@ public final class TableWriter {
             try {
                 copy.end();
             } catch (SQLException e) {
-                throw staged ? e : directCopyFailed(e);
+                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
             }
             if (staged) {
                 mergeStage(c);
