@@ -3,12 +3,15 @@
 #   1. hstream-io load (chunked parallel snapshot -> COPY),
 #   2. pgloader (Debian package; installed with apt-get when missing and running as root),
 #   3. the raw pipe: mariadb --batch | psql \copy (no types, no checks: the floor any tool pays).
-# Prints wall time, rows/s, peak RSS (/usr/bin/time -v) and the ratios.
+# Prints wall time, rows/s, peak RSS (/usr/bin/time -v) and the ratios. Then issue 4's figure: the same rows into
+# PostgreSQL through the sink (load's bulk path, and the buffered path a CDC snapshot takes) beside a plain COPY of
+# them, in one run (SnapshotCopyDriver; COPY=0 skips it).
 #
 # Usage: benchmarks/load-benchmark.sh [ROWS]            (default 1000000)
 # Env:   MARIADB_HOST/MARIADB_PORT/MARIADB_USER (127.0.0.1/3306/root), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
 #        REPEAT (3: rounds of all three tools, interleaved so that load from other processes hits each alike; the best
-#        and the median round are printed), PARALLELISM (4), KEEP=1 keeps the databases afterwards,
+#        and the median round are printed), PARALLELISM (4), KEEP=1 keeps the databases afterwards, COPY=0 skips the
+#        issue 4 figure,
 #        HSTREAM_IO_JAVA_OPTS (-Xmx512m -XX:TieredStopAtLevel=1).
 # A load of a few million rows is over before C2-compiled code pays for its compilation on 2 cores: C1 alone used ~40%
 # less CPU here. Set HSTREAM_IO_JAVA_OPTS=-Xmx512m to measure with the default JIT.
@@ -23,6 +26,13 @@ export HSTREAM_IO_JAVA_OPTS="${HSTREAM_IO_JAVA_OPTS--Xmx512m -XX:TieredStopAtLev
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SRC=hio_bench_src
 TARGETS="hio_bench_ours hio_bench_pgloader hio_bench_pipe"
+TOOLS="ours pgloader pipe"
+# BASELINE=DIR adds the `load` of another checkout (e.g. a worktree of main, built) to every round, as "baseline".
+if [ -n "${BASELINE:-}" ]; then
+  [ -x "$BASELINE/bin/hstream-io" ] || { echo "error: BASELINE=$BASELINE has no bin/hstream-io" >&2; exit 2; }
+  TARGETS="$TARGETS hio_bench_baseline"
+  TOOLS="$TOOLS baseline"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -53,8 +63,21 @@ my "$SRC" -e "CREATE TABLE narrow (id INT NOT NULL PRIMARY KEY, a INT NOT NULL, 
   TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_$ROWS;
   ANALYZE TABLE narrow;" >/dev/null
 
-# Build hstream-io before timing it.
+# Build hstream-io before timing it; one untimed load lets bin/hstream-io write its class-data archive (AppCDS), as
+# any first run after a build does.
 "$root/bin/hstream-io" --version >/dev/null
+[ -z "${BASELINE:-}" ] || "$BASELINE/bin/hstream-io" --version >/dev/null
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+if [ "${COPY:-1}" = 1 ] && { [ ! -f "$bench_jar" ] \
+    || [ -n "$(find "$root" -path '*/src/main/*' -type f -newer "$bench_jar" -print -quit)" ]; }; then
+  echo "building benchmarks.jar ..." >&2
+  (cd "$root" && mvn -B -q -ntp -DskipTests -pl benchmarks -am package) >&2
+fi
+pg -d postgres -c "DROP DATABASE IF EXISTS hio_bench_ours" -c "CREATE DATABASE hio_bench_ours" 2>/dev/null
+echo "warm-up: one untimed load ..." >&2
+"$root/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
+  --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" --parallelism "$PARALLELISM" >/dev/null 2>&1 \
+  || die "the warm-up load failed; run it by hand to see why"
 
 # run NAME ROUND CMD...: runs under /usr/bin/time -v; keeps seconds and peak RSS (kB) in $work/NAME.ROUND.{secs,rss}.
 run() {
@@ -85,6 +108,10 @@ for round in $(seq 1 "$REPEAT"); do
   done
   run ours "$round" "$root/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
     --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" --parallelism "$PARALLELISM"
+  if [ -n "${BASELINE:-}" ]; then
+    run baseline "$round" "$BASELINE/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
+      --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_baseline" --parallelism "$PARALLELISM"
+  fi
   run pgloader "$round" pgloader --no-ssl-cert-verification "$work/pgloader.load"
   # The raw pipe gets the same table (with its primary key) that the other two create.
   pg -d hio_bench_pipe -c "CREATE TABLE narrow (id integer PRIMARY KEY, a integer NOT NULL, b varchar(32) NOT NULL,
@@ -105,7 +132,7 @@ rss() { sort -g "$work/$1".*.rss | tail -1; }
 printf '\n%s rows, %s workers, %s cores, %s round(s), load average %s, HSTREAM_IO_JAVA_OPTS=%s\n' "$ROWS" \
   "$PARALLELISM" "$(nproc)" "$REPEAT" "$(cut -d' ' -f1-3 /proc/loadavg)" "$HSTREAM_IO_JAVA_OPTS"
 printf '%-10s %10s %10s %14s %14s\n' tool "best s" "median s" "best rows/s" "peak RSS MB"
-for t in ours pgloader pipe; do
+for t in $TOOLS; do
   printf '%-10s %10.2f %10.2f %14.0f %14.0f\n' "$t" "$(best $t)" "$(median $t)" \
     "$(echo "$ROWS / $(best $t)" | bc -l)" "$(echo "$(rss $t) / 1024" | bc -l)"
 done
@@ -113,8 +140,26 @@ printf 'best:   ours vs pgloader %.2fx, ours vs raw pipe %.0f%%\n' \
   "$(echo "$(best pgloader) / $(best ours)" | bc -l)" "$(echo "100 * $(best pipe) / $(best ours)" | bc -l)"
 printf 'median: ours vs pgloader %.2fx, ours vs raw pipe %.0f%%   (aims: >= 2x, >= 60%%)\n' \
   "$(echo "$(median pgloader) / $(median ours)" | bc -l)" "$(echo "100 * $(median pipe) / $(median ours)" | bc -l)"
+if [ -n "${BASELINE:-}" ]; then
+  printf 'median: ours vs baseline %.2fx, baseline vs pgloader %.2fx, baseline vs raw pipe %.0f%%\n' \
+    "$(echo "$(median baseline) / $(median ours)" | bc -l)" "$(echo "$(median pgloader) / $(median baseline)" | bc -l)" \
+    "$(echo "100 * $(median pipe) / $(median baseline)" | bc -l)"
+fi
+
+if [ "${COPY:-1}" = 1 ]; then
+  echo "issue 4: the same rows into PostgreSQL through the sink and by a plain COPY ..." >&2
+  pg -d postgres -c "DROP DATABASE IF EXISTS hio_bench_copy" -c "CREATE DATABASE hio_bench_copy" 2>/dev/null
+  java -Xmx1g -XX:TieredStopAtLevel=1 -cp "$bench_jar" io.hstreamio.benchmarks.load.SnapshotCopyDriver \
+    "jdbc:postgresql://$PG_HOST:$PG_PORT/hio_bench_copy?user=$PG_USER" "$ROWS" >"$work/copy.out" 2>"$work/copy.err" \
+    || { tail -20 "$work/copy.err" >&2; die "SnapshotCopyDriver failed"; }
+  fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$work/copy.out"; }
+  printf 'snapshot rows into PostgreSQL (one connection each, %s rows): plain COPY %s rows/s; load'"'"'s bulk path %s rows/s (%s%%); the sink'"'"'s buffered path (CDC snapshots) %s rows/s (%s%%)   (aim: >= 60%%)\n' \
+    "$ROWS" "$(fig copy_plain_rows_per_s)" "$(fig copy_bulk_rows_per_s)" "$(fig copy_bulk_pct)" \
+    "$(fig copy_buffered_rows_per_s)" "$(fig copy_buffered_pct)"
+fi
 
 if [ "${KEEP:-0}" != 1 ]; then
   my -e "DROP DATABASE $SRC"
   for db in $TARGETS; do pg -d postgres -c "DROP DATABASE $db"; done
+  [ "${COPY:-1}" = 1 ] && pg -d postgres -c "DROP DATABASE hio_bench_copy"
 fi

@@ -2,6 +2,7 @@ package io.hstreamio.sink;
 
 import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.ChangeType;
+import io.hstreamio.core.record.Row;
 import io.hstreamio.core.record.TableId;
 import io.hstreamio.core.record.TableSchema;
 import io.hstreamio.core.store.RecordId;
@@ -283,6 +284,107 @@ public final class JdbcSinkWriter {
             }
         } catch (SQLException e) {
             throw fail("cannot prepare target tables in " + dialect.name(), e);
+        }
+    }
+
+    /**
+     * Starts a bulk write of snapshot rows of one source table, for one-shot loads: rows go into the target as
+     * {@link BulkWrite#rows} is called, without the record buffer, in one target transaction that
+     * {@link BulkWrite#commit} ends; {@link BulkWrite#close} rolls back an uncommitted one. No stream ids, no
+     * checkpoint: a failed bulk write is not resumed, the load fails. The rows take the way buffered READ events take
+     * ({@link TableWriter#snapshotRows}): the same conversion, COPY straight into a table that held nothing but
+     * snapshot rows, staging and merge into one that held others. The table is planned as {@link #prepare} does.
+     * On the writer's thread; not together with {@link #write}/{@link #flush} buffering rows of the same table.
+     */
+    public BulkWrite bulkWrite(TableSchema schema) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            TableWriter w = writerFor(c, schema);
+            if (w == null) {
+                throw new SinkException("bulk writes need a real target, not a dry run", false, null);
+            }
+            c.setAutoCommit(false);
+            snapshotted.add(w.target());
+            return new BulkWrite(c, w.snapshotRows(c), w.target());
+        } catch (SQLException e) {
+            rollbackAndClose(c);
+            throw fail("cannot start writing snapshot rows of " + schema.id() + " into " + dialect.name(), e);
+        } catch (RuntimeException e) {
+            rollbackAndClose(c);
+            throw e;
+        }
+    }
+
+    /** One table's rows in one target transaction; see {@link #bulkWrite}. On one thread. */
+    public final class BulkWrite implements AutoCloseable {
+        private final Connection c;
+        private final TableWriter.SnapshotRows rows;
+        private final TableRef target;
+        private long written;
+        private boolean done;
+
+        private BulkWrite(Connection c, TableWriter.SnapshotRows rows, TableRef target) {
+            this.c = c;
+            this.rows = rows;
+            this.target = target;
+        }
+
+        /** Sends {@code batch} on its way into the target (kept by nobody once sent). */
+        public void rows(List<Row> batch) {
+            try {
+                rows.add(batch);
+                written += batch.size();
+            } catch (SQLException e) {
+                throw fail("writing " + batch.size() + " snapshot rows into " + target + " failed (" + written
+                        + " written before in this transaction)", e);
+            }
+        }
+
+        /** Completes the rows and commits them. */
+        public void commit() {
+            try {
+                rows.finish();
+                rows.close();
+                c.commit();
+                done = true;
+                appliedRecords += written;
+            } catch (SQLException e) {
+                throw fail("commit of " + written + " snapshot rows into " + target + " failed", e);
+            }
+        }
+
+        /** Returns the connection; rolls back unless committed. */
+        @Override
+        public void close() {
+            if (!done) {
+                try {
+                    rows.close();
+                } catch (SQLException e) {
+                    LOG.debug("cancelling a COPY into {}: {}", target, e.toString());
+                }
+            }
+            rollbackAndClose(c);
+        }
+    }
+
+    private static void rollbackAndClose(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException ignored) {
+            // The connection is gone; the server has rolled back already.
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Closing a broken connection: nothing more to do.
         }
     }
 

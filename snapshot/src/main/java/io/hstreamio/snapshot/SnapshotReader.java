@@ -395,7 +395,7 @@ public final class SnapshotReader implements AutoCloseable {
 
     /** The SELECT of one chunk (parameters: the chunk's bounds). */
     public String selectSql(TableSchema t, Chunk chunk) {
-        String cols = t.columns().stream().map(col -> dialect.quote(col.name())).collect(Collectors.joining(", "));
+        String cols = t.columns().stream().map(dialect::selectColumn).collect(Collectors.joining(", "));
         return "SELECT " + cols + " FROM " + dialect.qualify(t.id()) + " WHERE "
                 + KeyRanges.where(dialect, chunk, t.primaryKey());
     }
@@ -431,7 +431,7 @@ public final class SnapshotReader implements AutoCloseable {
     public List<Row> readKeys(Connection c, TableSchema table, List<Object[]> keys) throws SQLException {
         List<Row> out = new ArrayList<>();
         List<String> pk = table.primaryKey();
-        String cols = table.columns().stream().map(col -> dialect.quote(col.name())).collect(Collectors.joining(", "));
+        String cols = table.columns().stream().map(dialect::selectColumn).collect(Collectors.joining(", "));
         String tuple = pk.size() == 1 ? dialect.quote(pk.get(0))
                 : "(" + pk.stream().map(dialect::quote).collect(Collectors.joining(", ")) + ")";
         String one = pk.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(pk.size(), "?"))

@@ -36,7 +36,9 @@ import org.postgresql.copy.CopyIn;
  * one by one in order: inserts, and updates/deletes of one row equal to the before-image on all columns (NULL-safe).
  *
  * <p>Snapshot rows (READ) into PostgreSQL go through COPY: straight into the table while it is new or was empty and
- * has only received snapshot rows, else into a temporary staging table merged with INSERT ... ON CONFLICT.
+ * has only received snapshot rows, else into a temporary staging table merged with INSERT ... ON CONFLICT. Buffered
+ * flushes ({@link #apply}) and one-shot loads ({@link #snapshotRows}, which streams rows as they are read) share that
+ * COPY and merge code.
  */
 public final class TableWriter {
     private final SqlDialect dialect;
@@ -117,12 +119,7 @@ public final class TableWriter {
             try {
                 copyIn(c, target, rows);
             } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    copyDirect = false;
-                    throw new SQLException("snapshot rows of " + target + " repeat a key already copied; "
-                            + "retrying through a staging table", "40001", e);
-                }
-                throw e;
+                throw directCopyFailed(e);
             }
             stats.copied += rows.size();
             return;
@@ -132,7 +129,8 @@ public final class TableWriter {
         List<String> key = schema.primaryKey();
         List<Object[]> deletes = new ArrayList<>();
         r.deletes().forEach(k -> deletes.add(k.values()));
-        if (deleteThenInsert) {
+        if (deleteThenInsert && !copy) {
+            // (Staged merges delete the staged keys themselves.)
             r.upserts().forEach(row -> deletes.add(RowKey.of(row, keyPositions).values()));
         }
         if (!deletes.isEmpty()) {
@@ -146,7 +144,11 @@ public final class TableWriter {
         if (copy) {
             // Snapshot rows into a table that already holds other rows. Only for snapshots: a temporary table per
             // flush would churn PostgreSQL's catalog at CDC flush rates, and measured no faster than the upserts.
-            stagedMerge(c, r.upserts());
+            try (CopyStream stage = openStage(c)) {
+                stage.add(r.upserts());
+                stage.end();
+            }
+            mergeStage(c);
             stats.copied += r.upserts().size();
         } else if (!r.upserts().isEmpty()) {
             List<Object[]> rows = r.upserts().stream().map(Row::toArray).toList();
@@ -276,52 +278,163 @@ public final class TableWriter {
     }
 
     private void copyIn(Connection c, TableRef into, List<Row> rows) throws SQLException {
-        String sql = "COPY " + dialect.qualify(into) + " (" + String.join(", ",
-                columns.stream().map(dialect::quote).toList()) + ") FROM STDIN";
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            StringBuilder sb = new StringBuilder(64 * 1024);
-            for (Row row : rows) {
-                PgCopyText.appendRow(sb, row, schema.columns(), targets);
-                if (sb.length() >= 256 * 1024) {
-                    write(in, sb);
-                }
-            }
-            write(in, sb);
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
+        try (CopyStream in = new CopyStream(c, into)) {
+            in.add(rows);
+            in.end();
         }
     }
 
-    private static void write(CopyIn in, StringBuilder sb) throws SQLException {
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        in.writeToCopy(bytes, 0, bytes.length);
-        sb.setLength(0);
+    /** A repeated key in a direct COPY: later rows of this table go through staging, the caller retries. */
+    private SQLException directCopyFailed(SQLException e) {
+        if (!"23505".equals(e.getSQLState())) {
+            return e;
+        }
+        copyDirect = false;
+        return new SQLException("snapshot rows of " + target + " repeat a key already copied; retrying through a "
+                + "staging table", "40001", e);
     }
 
-    /** COPY into a temporary table shaped like the target, then one INSERT ... SELECT ... ON CONFLICT. */
-    private void stagedMerge(Connection c, List<Row> rows) throws SQLException {
-        TableRef stage = new TableRef(null, "_hstream_io_stage");
+    private static final TableRef STAGE = new TableRef(null, "_hstream_io_stage");
+
+    /** A temporary table shaped like the target, dropped at commit, and a COPY into it. */
+    private CopyStream openStage(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             // Temporary tables live in their own schema; ON COMMIT DROP ties it to this flush's transaction.
-            st.execute("DROP TABLE IF EXISTS " + dialect.qualify(stage));
-            st.execute("CREATE TEMPORARY TABLE " + dialect.qualify(stage) + " (LIKE " + dialect.qualify(target)
+            st.execute("DROP TABLE IF EXISTS " + dialect.qualify(STAGE));
+            st.execute("CREATE TEMPORARY TABLE " + dialect.qualify(STAGE) + " (LIKE " + dialect.qualify(target)
                     + " INCLUDING DEFAULTS) ON COMMIT DROP");
         }
-        copyIn(c, stage, rows);
+        return new CopyStream(c, STAGE);
+    }
+
+    /** Moves the staged rows into the target: one INSERT ... SELECT ... ON CONFLICT (after a delete by key). */
+    private void mergeStage(Connection c) throws SQLException {
         String cols = String.join(", ", columns.stream().map(dialect::quote).toList());
         // After delete-by-key (tables with secondary unique keys) a plain insert is what is wanted.
         String merge = deleteThenInsert ? dialect.insertSql(target, columns)
                 : dialect.upsertSql(target, columns, schema.primaryKey());
         // upsertSql is INSERT INTO t (cols) VALUES (...) ON CONFLICT ...; swap VALUES for the staged rows.
         String values = " VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-        merge = merge.replace(values, " SELECT " + cols + " FROM " + dialect.qualify(stage));
+        merge = merge.replace(values, " SELECT " + cols + " FROM " + dialect.qualify(STAGE));
         try (Statement st = c.createStatement()) {
+            if (deleteThenInsert) {
+                st.execute("DELETE FROM " + dialect.qualify(target) + " t USING " + dialect.qualify(STAGE) + " s WHERE "
+                        + String.join(" AND ", schema.primaryKey().stream()
+                        .map(k -> "t." + dialect.quote(k) + " = s." + dialect.quote(k)).toList()));
+            }
             st.execute(merge);
-            st.execute("DROP TABLE " + dialect.qualify(stage));
+            st.execute("DROP TABLE " + dialect.qualify(STAGE));
+        }
+    }
+
+    /**
+     * Starts writing snapshot rows (READ) of this table in batches as they are read, inside the caller's transaction,
+     * without keeping them: the bulk path of one-shot loads. Rows take the way a flush of READ events takes: into
+     * PostgreSQL by COPY (the same text conversion), straight into a table that held nothing but snapshot rows, else
+     * through a staging table merged at {@link SnapshotRows#finish}; into MySQL/MariaDB as batched upserts. Each batch's
+     * rows must have distinct keys across the whole session (a snapshot chunk's rows do).
+     */
+    public SnapshotRows snapshotRows(Connection c) throws SQLException {
+        if (!(dialect instanceof PostgresDialect)) {
+            return new SnapshotRows(c, null, false);
+        }
+        boolean direct = copyDirect || !schema.hasPrimaryKey();
+        return new SnapshotRows(c, direct ? new CopyStream(c, target) : openStage(c), !direct);
+    }
+
+    /** One session of {@link #snapshotRows}; on the caller's thread; {@link #close} abandons it unless finished. */
+    public final class SnapshotRows implements AutoCloseable {
+        private final Connection c;
+        private final CopyStream copy;
+        private final boolean staged;
+        private final WriteStats stats = new WriteStats();
+
+        private SnapshotRows(Connection c, CopyStream copy, boolean staged) {
+            this.c = c;
+            this.copy = copy;
+            this.staged = staged;
+        }
+
+        public void add(List<Row> rows) throws SQLException {
+            if (copy == null) {
+                apply(c, rows.stream().map(r -> ChangeEvent.read(schema, r)).toList(), stats);
+                return;
+            }
+            try {
+                copy.add(rows);
+            } catch (SQLException e) {
+                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+            }
+            stats.copied += rows.size();
+        }
+
+        /** Ends the COPY and merges what was staged; the caller commits. */
+        public void finish() throws SQLException {
+            if (copy == null) {
+                return;
+            }
+            try {
+                copy.end();
+            } catch (SQLException e) {
+                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+            }
+            if (staged) {
+                mergeStage(c);
+            }
+        }
+
+        public WriteStats stats() {
+            return stats;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy != null) {
+                copy.close();
+            }
+        }
+    }
+
+    /**
+     * One COPY ... FROM STDIN of rows in PostgreSQL's text format (see {@link PgCopyText}), sent in slices of 256 kB
+     * as rows are added. {@link #close} cancels it unless {@link #end} completed it.
+     */
+    private final class CopyStream implements AutoCloseable {
+        private static final int SLICE = 256 * 1024;
+        private final CopyIn in;
+        private final StringBuilder sb = new StringBuilder(SLICE + 4096);
+
+        CopyStream(Connection c, TableRef into) throws SQLException {
+            String sql = "COPY " + dialect.qualify(into) + " (" + String.join(", ",
+                    columns.stream().map(dialect::quote).toList()) + ") FROM STDIN";
+            this.in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        }
+
+        void add(List<Row> rows) throws SQLException {
+            for (Row row : rows) {
+                PgCopyText.appendRow(sb, row, schema.columns(), targets);
+                if (sb.length() >= SLICE) {
+                    send();
+                }
+            }
+        }
+
+        void end() throws SQLException {
+            send();
+            in.endCopy();
+        }
+
+        private void send() throws SQLException {
+            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            in.writeToCopy(bytes, 0, bytes.length);
+            sb.setLength(0);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
         }
     }
 

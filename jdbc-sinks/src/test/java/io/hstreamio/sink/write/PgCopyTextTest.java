@@ -37,4 +37,44 @@ class PgCopyTextTest {
         assertThat(PgCopyText.text(ts, NATIVE, Instant.parse("2024-01-02T03:04:05.000006Z")))
                 .isEqualTo("2024-01-02 03:04:05.000006+00");
     }
+
+    @Test
+    void plainAppendsWriteWhatTextWrites() {
+        java.util.Random random = new java.util.Random(42);
+        ColumnSchema i32 = ColumnSchema.builder("i", LogicalType.INT32).build();
+        ColumnSchema i64 = ColumnSchema.builder("l", LogicalType.INT64).build();
+        ColumnSchema dec = ColumnSchema.builder("n", LogicalType.DECIMAL).build();
+        ColumnSchema date = ColumnSchema.builder("d", LogicalType.DATE).build();
+        ColumnSchema ts = ColumnSchema.builder("t", LogicalType.TIMESTAMP).build();
+        List<Object[]> cases = new java.util.ArrayList<>();
+        for (int n = 0; n < 20_000; n++) {
+            int nanos = switch (n % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            java.time.LocalDateTime t = java.time.LocalDateTime.of(1 + random.nextInt(9999), 1 + random.nextInt(12),
+                    1 + random.nextInt(28), random.nextInt(24), random.nextInt(60), n % 8 == 0 ? 0 : random.nextInt(60),
+                    nanos);
+            cases.add(new Object[] {i32, random.nextInt() >> random.nextInt(32)});
+            cases.add(new Object[] {i64, random.nextLong() >> random.nextInt(64)});
+            cases.add(new Object[] {dec, new java.math.BigDecimal(java.math.BigInteger.valueOf(random.nextLong()),
+                    random.nextInt(40) - 10)});
+            cases.add(new Object[] {date, t.toLocalDate()});
+            cases.add(new Object[] {ts, t});
+        }
+        cases.add(new Object[] {ts, java.time.LocalDateTime.of(2024, 1, 1, 0, 0)});
+        cases.add(new Object[] {i32, Integer.MIN_VALUE});
+        cases.add(new Object[] {i64, Long.MIN_VALUE});
+        for (Object[] c : cases) {
+            ColumnSchema col = (ColumnSchema) c[0];
+            StringBuilder sb = new StringBuilder();
+            assertThat(PgCopyText.appendPlain(sb, col, NATIVE, c[1])).as("%s", c[1]).isTrue();
+            assertThat(sb.toString()).as("%s %s", col.type(), c[1]).isEqualTo(PgCopyText.text(col, NATIVE, c[1]));
+        }
+        // Years PostgreSQL writes otherwise take text()'s way.
+        assertThat(PgCopyText.appendPlain(new StringBuilder(), date, NATIVE, LocalDate.of(0, 1, 1))).isFalse();
+        assertThat(PgCopyText.appendPlain(new StringBuilder(), date, NATIVE, LocalDate.of(10_000, 1, 1))).isFalse();
+    }
 }

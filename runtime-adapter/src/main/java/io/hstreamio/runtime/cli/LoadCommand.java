@@ -3,11 +3,8 @@ package io.hstreamio.runtime.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hstreamio.core.options.Options;
-import io.hstreamio.core.record.ChangeEvent;
 import io.hstreamio.core.record.Row;
 import io.hstreamio.core.record.TableSchema;
-import io.hstreamio.core.store.RecordId;
-import io.hstreamio.core.task.SinkRecord;
 import io.hstreamio.sink.JdbcSinkWriter;
 import io.hstreamio.sink.SinkException;
 import io.hstreamio.sink.SinkSettings;
@@ -21,7 +18,6 @@ import io.hstreamio.snapshot.ChunkConsumer;
 import io.hstreamio.snapshot.ConnectErrors;
 import io.hstreamio.snapshot.DatabaseUrl;
 import io.hstreamio.snapshot.LoadReport;
-import io.hstreamio.snapshot.RowSize;
 import io.hstreamio.snapshot.SnapshotOptions;
 import io.hstreamio.snapshot.SnapshotReader;
 import io.hstreamio.snapshot.TableStats;
@@ -64,8 +60,6 @@ import picocli.CommandLine.Spec;
                         + "differences."})
 final class LoadCommand implements Callable<Integer> {
     static final int EXIT_DIFFERENCES = 3;
-    /** Estimated heap that all workers' write buffers may hold together (rows waiting for their COPY). */
-    static final long BUFFER_BUDGET_BYTES = 48L << 20;
     /** How often bars are redrawn; plain lines come every --progress-interval. */
     static final long BARS_EVERY_MILLIS = 250;
 
@@ -134,8 +128,7 @@ final class LoadCommand implements Callable<Integer> {
              HikariDataSource targetPool = Targets.open(target, parallelism + 1)) {
             List<TableSchema> schemas = reader.tables();
             Targets.checkWritable(target, targetPool);
-            SinkSettings settings = Targets.settings(target)
-                    .withMaxBufferedRecords(chunkRows + SnapshotOptions.BATCH_ROWS.defaultValue().orElse(10_000));
+            SinkSettings settings = Targets.settings(target);
             List<JdbcSinkWriter> writers = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
                 JdbcSinkWriter w = new JdbcSinkWriter(targetPool, settings);
@@ -169,9 +162,7 @@ final class LoadCommand implements Callable<Integer> {
                     }, live.bars() ? 0 : every, every, TimeUnit.MILLISECONDS);
                 }
                 try {
-                    // Each worker flushes at a chunk's end or once its buffer holds its share of the budget.
-                    long bufferBytes = Math.max(4L << 20, BUFFER_BUDGET_BYTES / parallelism);
-                    reader.run(worker -> new WriterConsumer(worker, writers.get(worker), reader, bufferBytes));
+                    reader.run(worker -> new WriterConsumer(writers.get(worker), reader));
                     writers.get(0).resetIdentities(); // writer 0 prepared every table
                 } catch (Exception e) {
                     failure = e;
@@ -234,66 +225,62 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * One worker's writer: snapshot rows become READ events of a synthetic stream (shard = worker) and go through the
-     * sink's buffer; each chunk ends with a flush, so a chunk is one target transaction (COPY into PostgreSQL).
+     * One worker's writer: each chunk is one bulk write of the sink (one target transaction: a COPY stream into
+     * PostgreSQL), fed batch by batch as the reader reads, so no chunk is held in memory.
      */
     private static final class WriterConsumer implements ChunkConsumer {
-        private final int worker;
         private final JdbcSinkWriter writer;
         private final SnapshotReader reader;
-        private final long maxBufferBytes;
-        private long sequence;
+        private JdbcSinkWriter.BulkWrite open;
         private long pending;
-        private long pendingBytes;
 
-        WriterConsumer(int worker, JdbcSinkWriter writer, SnapshotReader reader, long maxBufferBytes) {
-            this.worker = worker;
+        WriterConsumer(JdbcSinkWriter writer, SnapshotReader reader) {
             this.writer = writer;
             this.reader = reader;
-            this.maxBufferBytes = maxBufferBytes;
         }
 
         @Override
         public void rows(Chunk chunk, List<Row> rows) {
-            List<SinkRecord> records = new ArrayList<>(rows.size());
-            TableSchema schema = chunk.table();
-            for (Row r : rows) {
-                records.add(new SinkRecord("load", new RecordId(worker, ++sequence, 0), ChangeEvent.read(schema, r)));
-                pendingBytes += RowSize.estimate(r);
-            }
-            pending += rows.size();
             try {
-                writer.write(records);
+                if (open == null) {
+                    open = writer.bulkWrite(chunk.table());
+                }
+                pending += rows.size();
+                open.rows(rows);
             } catch (RuntimeException e) {
                 failed(chunk);
                 throw e;
-            }
-            if (pendingBytes >= maxBufferBytes) {
-                flush(chunk); // wide rows: a chunk becomes several transactions rather than a heap overflow
             }
         }
 
         @Override
         public void chunkDone(Chunk chunk, long rows) {
-            flush(chunk);
-        }
-
-        private void flush(Chunk chunk) {
-            pendingBytes = 0;
+            if (open == null) {
+                return;
+            }
             try {
-                writer.flush();
+                open.commit();
             } catch (RuntimeException e) {
                 failed(chunk);
                 throw e;
             }
+            close();
             reader.stats(chunk.table().id()).addWritten(pending);
             pending = 0;
         }
 
         private void failed(Chunk chunk) {
-            TableStats s = reader.stats(chunk.table().id());
-            s.addErrors(pending);
+            close();
+            reader.stats(chunk.table().id()).addErrors(pending);
             pending = 0;
+        }
+
+        @Override
+        public void close() {
+            if (open != null) {
+                open.close(); // rolls back a chunk left unfinished by a failure elsewhere
+                open = null;
+            }
         }
     }
 
@@ -306,9 +293,11 @@ final class LoadCommand implements Callable<Integer> {
         }
 
         static String jdbcUrl(DatabaseUrl url) {
-            // As the sinks connect: multi-row rewrites for PostgreSQL, bulk statements for MariaDB.
-            return url.jdbcUrl() + (url.kind() == DatabaseUrl.Kind.POSTGRESQL ? "?reWriteBatchedInserts=true"
-                    : "?useBulkStmts=true");
+            // As the sinks connect: multi-row rewrites for PostgreSQL, bulk statements for MariaDB, and no row values
+            // in driver messages (which the pool logs when it evicts a connection).
+            return url.jdbcUrl() + (url.kind() == DatabaseUrl.Kind.POSTGRESQL
+                    ? "?reWriteBatchedInserts=true&logServerErrorDetail=false"
+                    : "?useBulkStmts=true&dumpQueriesOnException=false");
         }
 
         static HikariDataSource open(DatabaseUrl url, int size) {

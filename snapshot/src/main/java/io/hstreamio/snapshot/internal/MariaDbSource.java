@@ -251,6 +251,19 @@ final class MariaDbSource extends SourceDialect {
         }
     }
 
+    /**
+     * Temporal columns as the server's own text: MariaDB Connector/J's getString of a DATE, DATETIME, TIMESTAMP or TIME
+     * column parses the text into java.time and formats it back, which cost a quarter of a load's reading time;
+     * the text is the same (zero dates and TIME beyond 24 hours included), and the readers below parse it once.
+     */
+    @Override
+    public String selectColumn(ColumnSchema column) {
+        return switch (column.type()) {
+            case DATE, TIMESTAMP, TIMESTAMP_TZ, TIME -> "CAST(" + quote(column.name()) + " AS CHAR)";
+            default -> quote(column.name());
+        };
+    }
+
     @Override
     protected long catalogRowBytes(Connection c, TableId table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES "

@@ -75,6 +75,11 @@ public abstract class SourceDialect {
 
     public abstract ValueReader reader(ColumnSchema column);
 
+    /** How a SELECT list names the column so that {@link #reader} reads it: the quoted name unless a dialect says. */
+    public String selectColumn(ColumnSchema column) {
+        return quote(column.name());
+    }
+
     /** Makes {@code st} stream its result set in slices instead of loading it whole. */
     public abstract void stream(Connection c, Statement st, int fetchSize) throws SQLException;
 
