@@ -62,8 +62,19 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--image", paramLabel = "KIND/NAME=COMMAND",
             description = "Run connector KIND/NAME (e.g. source/mysql) as a child process: COMMAND (split at spaces) "
-                    + "followed by `run --config FILE`. Repeatable.")
+                    + "followed by `run --config FILE`, or with COMMAND docker:IMAGE the OCI image IMAGE as HStreamDB "
+                    + "runs it (docker run --rm -i --network=NET --name IOTASK_<task> -v <taskdir>:/data IMAGE run "
+                    + "--config /data/config.json). Repeatable.")
     Map<String, String> images = new LinkedHashMap<>();
+
+    @Option(names = "--container-cli", paramLabel = "COMMAND", defaultValue = "docker",
+            description = "The container engine's command for docker:IMAGE connectors (default: ${DEFAULT-VALUE}; "
+                    + "podman works too).")
+    String containerCli;
+
+    @Option(names = "--tasks-network", paramLabel = "NETWORK", defaultValue = "host",
+            description = "The network docker:IMAGE containers join (default: ${DEFAULT-VALUE}).")
+    String tasksNetwork;
 
     @Option(names = "--tasks", paramLabel = "process|in-process", defaultValue = "process",
             description = "Where our connectors' tasks run (default: ${DEFAULT-VALUE}).")
@@ -102,9 +113,13 @@ final class ServerCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--tasks " + tasks + ": write --tasks process or "
                     + "--tasks in-process");
         };
+        Images imageSettings = new Images(commands, dataDir.resolve("tasks"), Optional.ofNullable(taskServiceUrl),
+                Images.DEFAULT_REPORT_TIMEOUT, List.of(containerCli.strip().split("\\s+")), tasksNetwork);
+        if (imageSettings.usesContainers()) {
+            checkContainerEngine(imageSettings.containerCli());
+        }
         RuntimeServer server = RuntimeServer.start(dataDir, address, token, Clock.systemUTC(),
-                SupervisorSettings.DEFAULTS, new Images(commands, dataDir.resolve("tasks"),
-                        Optional.ofNullable(taskServiceUrl), Images.DEFAULT_REPORT_TIMEOUT), mode);
+                SupervisorSettings.DEFAULTS, imageSettings, mode);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -116,5 +131,26 @@ final class ServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** docker:IMAGE connectors need an engine that answers; without one they would fail at every restart. */
+    private static void checkContainerEngine(List<String> cli) throws InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(cli);
+        cmd.add("version");
+        String why;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return;
+            }
+            p.destroyForcibly();
+            why = out.lines().reduce((a, b) -> b).orElse("no output");
+        } catch (java.io.IOException e) {
+            why = e.getMessage();
+        }
+        throw new IllegalArgumentException("--image ...=docker:IMAGE needs a container engine, but `"
+                + String.join(" ", cmd) + "` failed (" + why + "); start Docker, or name another engine with "
+                + "--container-cli");
     }
 }

@@ -83,8 +83,7 @@ final class ProcessTask implements SupervisedTask {
         });
         try {
             Path config = writeConfig(taskDir);
-            List<String> cmd = new ArrayList<>(command);
-            cmd.addAll(List.of("run", "--config", config.toString()));
+            List<String> cmd = commandLine(config, taskDir);
             lastReportAt = clock.millis();
             Path stderr = taskDir.resolve("stderr.log");
             stderrStart = Files.exists(stderr) ? Files.size(stderr) : 0;
@@ -92,7 +91,7 @@ final class ProcessTask implements SupervisedTask {
                     .redirectError(ProcessBuilder.Redirect.appendTo(taskDir.resolve("stderr.log").toFile()));
             pb.environment().put(ChannelKeyValueStore.KV_SCAN_ENV, "1"); // handle() answers KvScan
             process = pb.start();
-            log.info("{}: started image process {} ({})", connector, process.pid(), command.get(0));
+            log.info("{}: started image process {} ({})", connector, process.pid(), cmd.get(0));
             if (stopRequestedAt >= 0) {
                 sendStop();
             }
@@ -112,7 +111,7 @@ final class ProcessTask implements SupervisedTask {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (process != null) {
-                process.destroyForcibly();
+                kill(process);
             }
             taskState = TaskState.STOPPED;
         } finally {
@@ -164,12 +163,71 @@ final class ProcessTask implements SupervisedTask {
         long now = clock.millis();
         if (stopRequestedAt >= 0 && now - stopRequestedAt > stopGrace.toMillis()) {
             log.warn("{}: still running {} s after stop; killing it", connector, stopGrace.toSeconds());
-            p.destroyForcibly();
+            kill(p);
         } else if (stopRequestedAt < 0 && now - lastReportAt > images.reportTimeout().toMillis()) {
             killedBecause = "the task sent no report for " + images.reportTimeout().toSeconds() + " s; it was "
                     + "killed";
             log.warn("{}: {}", connector, killedBecause);
-            p.destroyForcibly();
+            kill(p);
+        }
+    }
+
+    /**
+     * {@code COMMAND run --config FILE}, or for a container image the stock {@code docker run} of HStreamDB's runtime,
+     * after removing a container of the same task that a killed runtime may have left (its name would be taken).
+     */
+    private List<String> commandLine(Path config, Path taskDir) throws InterruptedException {
+        Optional<String> image = Images.containerImage(command);
+        List<String> cmd = new ArrayList<>();
+        if (image.isEmpty()) {
+            cmd.addAll(command);
+            cmd.addAll(List.of("run", "--config", config.toString()));
+            return cmd;
+        }
+        container("rm", "-f", containerName());
+        cmd.addAll(images.containerCli());
+        cmd.addAll(List.of("run", "--rm", "-i", "--network=" + images.tasksNetwork(), "--name", containerName(),
+                "-v", taskDir.toAbsolutePath() + ":/data", image.get(), "run", "--config", "/data/config.json"));
+        return cmd;
+    }
+
+    private String containerName() {
+        return "IOTASK_" + connector.taskId();
+    }
+
+    /** Kills the task; a container is killed through its engine, since killing the attached client leaves it running. */
+    private void kill(Process p) {
+        if (Images.containerImage(command).isPresent()) {
+            // Also when this thread was interrupted (the supervisor stopping it): the container must not outlive it.
+            boolean interrupted = Thread.interrupted();
+            try {
+                container("kill", containerName());
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        p.destroyForcibly();
+    }
+
+    /** Runs {@code CLI args…} for at most 30 s; failures are logged, not thrown (the container may be gone). */
+    private void container(String... args) throws InterruptedException {
+        List<String> cmd = new ArrayList<>(images.containerCli());
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                log.warn("{}: `{}` did not finish in 30 s", connector, String.join(" ", cmd));
+            } else if (p.exitValue() != 0) {
+                log.debug("{}: `{}` exited {}: {}", connector, String.join(" ", cmd), p.exitValue(), out);
+            }
+        } catch (IOException e) {
+            log.warn("{}: `{}` failed: {}", connector, String.join(" ", cmd), e.getMessage());
         }
     }
 
