@@ -322,11 +322,12 @@ public final class RuntimeService implements AutoCloseable {
     private SqlResult showConnectors() {
         List<List<Object>> rows = new ArrayList<>();
         for (Map<String, Object> v : connectorViews()) {
-            rows.add(List.of(v.get("name"), v.get("type"), v.get("target"), v.get("status"), v.get("restarts"),
-                    v.get("deliveredRecords"), v.get("deliveredBytes")));
+            // lag_ms: null (an empty cell) while unknown, e.g. no task runs or a stock image does not report it.
+            rows.add(java.util.Arrays.asList(v.get("name"), v.get("type"), v.get("target"), v.get("status"),
+                    v.get("restarts"), v.get("deliveredRecords"), v.get("deliveredBytes"), v.get("lagMillis")));
         }
         return new SqlResult("SHOW CONNECTORS", rows.size() + " connector(s)",
-                List.of("name", "type", "target", "status", "restarts", "records", "bytes"), rows);
+                List.of("name", "type", "target", "status", "restarts", "records", "bytes", "lag_ms"), rows);
     }
 
     private SqlResult describe(String name) {

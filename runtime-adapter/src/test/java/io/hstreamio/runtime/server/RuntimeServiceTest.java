@@ -148,7 +148,7 @@ class RuntimeServiceTest {
 
         SqlResult show = runtime.execute("SHOW CONNECTORS").get(0);
         assertThat(show.columns()).containsExactly("name", "type", "target", "status", "restarts", "records",
-                "bytes");
+                "bytes", "lag_ms");
         assertThat(show.rows()).extracting(row -> row.subList(0, 6)).containsExactlyInAnyOrder(
                 List.of("gen", "source", "generator", "COMPLETED", 0, 5001L),
                 List.of("hole", "sink", "blackhole", "RUNNING", 0, 5001L));
