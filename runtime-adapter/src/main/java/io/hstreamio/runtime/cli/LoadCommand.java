@@ -323,9 +323,13 @@ final class LoadCommand implements Callable<Integer> {
             return new HikariDataSource(cfg);
         }
 
+        /** Where the target's tables are: PostgreSQL's schema, MySQL/MariaDB's database. */
+        static String schema(DatabaseUrl url) {
+            return url.kind() == DatabaseUrl.Kind.POSTGRESQL ? url.schema() : url.database();
+        }
+
         static SinkSettings settings(DatabaseUrl url) {
-            String schema = url.kind() == DatabaseUrl.Kind.POSTGRESQL ? url.schema() : url.database();
-            return SinkSettings.defaults(dialect(url), "load", TableMapping.all(schema)).withoutCheckpoints();
+            return SinkSettings.defaults(dialect(url), "load", TableMapping.all(schema(url))).withoutCheckpoints();
         }
 
         /** Fails with one line when the target is read-only or its schema is missing or closed to this user. */

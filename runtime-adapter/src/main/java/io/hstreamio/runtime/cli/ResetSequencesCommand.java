@@ -1,7 +1,5 @@
 package io.hstreamio.runtime.cli;
 
-import io.hstreamio.sink.dialect.MySqlDialect;
-import io.hstreamio.sink.dialect.PostgresDialect;
 import io.hstreamio.sink.dialect.SqlDialect;
 import io.hstreamio.sink.dialect.SqlDialect.IdentityColumn;
 import io.hstreamio.snapshot.BadInputException;
@@ -57,9 +55,8 @@ final class ResetSequencesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             DatabaseUrl target = DatabaseUrl.parse("--to", to);
-            SqlDialect dialect = target.kind() == DatabaseUrl.Kind.POSTGRESQL ? PostgresDialect.INSTANCE
-                    : MySqlDialect.INSTANCE;
-            String schema = target.kind() == DatabaseUrl.Kind.POSTGRESQL ? target.schema() : target.database();
+            SqlDialect dialect = LoadCommand.Targets.dialect(target);
+            String schema = LoadCommand.Targets.schema(target);
             try (Connection c = connect(target)) {
                 if (dialect.sessionInitSql() != null) {
                     try (Statement st = c.createStatement()) {
@@ -120,7 +117,7 @@ final class ResetSequencesCommand implements Callable<Integer> {
             p.setProperty("password", url.password());
         }
         try {
-            Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+            Connection c = DriverManager.getConnection(LoadCommand.Targets.jdbcUrl(url), p);
             c.setAutoCommit(true);
             return c;
         } catch (SQLException e) {
