@@ -105,6 +105,8 @@ public final class SnapshotReader implements AutoCloseable {
         }
         cfg.setMaximumPoolSize(parallelism + 2); // workers, the splitter, the consistent-snapshot coordinator
         cfg.setMinimumIdle(0);
+        // The probe has just connected: Hikari's start-up check would open and close one more connection.
+        cfg.setInitializationFailTimeout(-1);
         cfg.setAutoCommit(true);
         HikariDataSource pool = new HikariDataSource(cfg);
         try (Connection c = pool.getConnection()) {
