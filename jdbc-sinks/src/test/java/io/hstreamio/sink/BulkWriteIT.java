@@ -110,6 +110,46 @@ class BulkWriteIT {
         }
     }
 
+    /**
+     * {@code load}'s workers: the first writer plans (and creates) the table, the others take its plans with
+     * {@link JdbcSinkWriter#prepareLike} instead of reading the catalog again, and their bulk writes land as the
+     * first's do.
+     */
+    @ParameterizedTest(name = "into {0}")
+    @CsvSource({"POSTGRES", "MARIADB"})
+    void writersPreparedLikeTheFirstWriteIntoTheTableItCreated(DatabaseEngine targetEngine) throws Exception {
+        TestDatabase db = DBS.database(targetEngine);
+        SqlDialect dialect = Targets.dialect(db);
+        TableSchema schema = new TableSchema(TableId.of("src", "shared"), List.of(
+                ColumnSchema.builder("id", LogicalType.INT32).sourceType("INT").nullable(false).build(),
+                ColumnSchema.builder("b", LogicalType.STRING).sourceType("VARCHAR").length(40).build()),
+                List.of("id"), List.of());
+        TableRef target = new TableRef(Targets.schema(db, "bulk_write_it"), "shared");
+        SinkSettings settings = settings(dialect, target, schema);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            rows.add(Row.of(schema, i, i % 9 == 0 ? null : "v" + i));
+        }
+        try (HikariDataSource pool = Targets.pool(db)) {
+            JdbcSinkWriter first = new JdbcSinkWriter(pool, settings);
+            first.prepare(List.of(schema));
+            List<JdbcSinkWriter> others = List.of(new JdbcSinkWriter(pool, settings), new JdbcSinkWriter(pool, settings));
+            for (JdbcSinkWriter w : others) {
+                w.prepareLike(first);
+                assertThat(w.plans()).isEqualTo(first.plans()).hasSize(1);
+            }
+            // Each writer one chunk of the rows, as load's workers write chunks.
+            List<JdbcSinkWriter> all = List.of(first, others.get(0), others.get(1));
+            for (int i = 0; i < all.size(); i++) {
+                try (JdbcSinkWriter.BulkWrite bulk = all.get(i).bulkWrite(schema)) {
+                    bulk.rows(new ArrayList<>(rows.subList(i * 100, i * 100 + 100)));
+                    bulk.commit();
+                }
+            }
+            assertSameValues(pool, dialect, schema, target, rows);
+        }
+    }
+
     private static SinkSettings settings(SqlDialect dialect, TableRef target, TableSchema schema) {
         TableMapping mapping = new TableMapping(target.schema(), List.of(), List.of(),
                 Map.of(TableMapping.sourceName(schema.id()), target.table()), null);

@@ -105,6 +105,8 @@ public final class SnapshotReader implements AutoCloseable {
         }
         cfg.setMaximumPoolSize(parallelism + 2); // workers, the splitter, the consistent-snapshot coordinator
         cfg.setMinimumIdle(0);
+        // The probe has just connected: Hikari's start-up check would open and close one more connection.
+        cfg.setInitializationFailTimeout(-1);
         cfg.setAutoCommit(true);
         HikariDataSource pool = new HikariDataSource(cfg);
         try (Connection c = pool.getConnection()) {
@@ -264,7 +266,10 @@ public final class SnapshotReader implements AutoCloseable {
             }
         });
 
-        List<Connection> workerConnections = new ArrayList<>();
+        // Workers of one consistent snapshot need their connections before it is taken; otherwise each worker
+        // connects when it gets its first chunk: a load of a few small tables opens as many connections as it
+        // uses, and the first chunk is read without waiting for every worker's connection.
+        List<Connection> workerConnections = java.util.Collections.synchronizedList(new ArrayList<>());
         Connection coordinator = null;
         SourceDialect.ConsistentView view = null;
         AtomicInteger threadNumber = new AtomicInteger();
@@ -275,20 +280,20 @@ public final class SnapshotReader implements AutoCloseable {
         });
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
-            for (int i = 0; i < parallelism; i++) {
-                workerConnections.add(pool.getConnection());
-            }
             if (consistent) {
+                for (int i = 0; i < parallelism; i++) {
+                    workerConnections.add(pool.getConnection());
+                }
                 coordinator = pool.getConnection();
                 view = dialect.consistentView(coordinator, workerConnections);
                 LOG.info("Snapshot step 3 - {} workers share one consistent snapshot of {}", parallelism, url);
             }
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
-                Connection c = workerConnections.get(i);
+                Connection c = consistent ? workerConnections.get(i) : null;
                 int worker = i;
                 futures.add(workers.submit(() -> {
-                    work(worker, c, queue, consumers, consistent, failure);
+                    work(worker, c, workerConnections, queue, consumers, consistent, failure);
                     return null;
                 }));
             }
@@ -303,8 +308,10 @@ public final class SnapshotReader implements AutoCloseable {
             if (view != null) {
                 closeQuietly(view);
             }
-            for (Connection c : workerConnections) {
-                endQuietly(c);
+            synchronized (workerConnections) {
+                for (Connection c : workerConnections) {
+                    endQuietly(c);
+                }
             }
             if (coordinator != null) {
                 endQuietly(coordinator);
@@ -320,13 +327,18 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
-    private void work(int worker, Connection c, ChunkQueue queue, IntFunction<ChunkConsumer> consumers,
-                      boolean consistent, AtomicReference<Throwable> failure) {
+    /** @param c the worker's connection, or null to take one from the pool (into {@code connections}) when needed */
+    private void work(int worker, Connection c, List<Connection> connections, ChunkQueue queue,
+                      IntFunction<ChunkConsumer> consumers, boolean consistent, AtomicReference<Throwable> failure) {
         try (ChunkConsumer consumer = consumers.apply(worker)) {
             while (failure.get() == null && !Thread.currentThread().isInterrupted()) {
                 Chunk chunk = queue.next();
                 if (chunk == null) {
                     break;
+                }
+                if (c == null) {
+                    c = pool.getConnection();
+                    connections.add(c); // ended by run(), after the workers
                 }
                 read(c, chunk, consumer, failure);
                 if (!consistent && !c.getAutoCommit()) {

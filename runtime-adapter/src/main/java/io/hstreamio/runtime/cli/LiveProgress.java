@@ -55,7 +55,9 @@ final class LiveProgress implements AutoCloseable {
      * @param linesTo   where plain lines go ({@code load}: stderr; {@code sync}: stdout, as before bars existed)
      */
     static LiveProgress open(ProgressMode requested, PrintWriter err, PrintWriter linesTo, Clock clock) {
-        StderrTerminal terminal = StderrTerminal.detect();
+        // Only bars need the terminal (auto: whether there is one); lines and none never load JLine's native library.
+        StderrTerminal terminal = requested == ProgressMode.LINES || requested == ProgressMode.NONE ? null
+                : StderrTerminal.detect();
         ProgressMode mode = requested.resolve(terminal != null);
         IntSupplier width = terminal != null ? terminal::width : () -> envInt("COLUMNS", DEFAULT_WIDTH);
         IntSupplier height = terminal != null ? terminal::height : () -> envInt("LINES", DEFAULT_HEIGHT);
@@ -241,7 +243,7 @@ final class LiveProgress implements AutoCloseable {
         }
 
         static StderrTerminal detect() {
-            if ("dumb".equals(System.getenv("TERM"))) {
+            if ("dumb".equals(System.getenv("TERM")) || redirected()) {
                 return null;
             }
             try {
@@ -249,6 +251,20 @@ final class LiveProgress implements AutoCloseable {
                 return p.isSystemStream(SystemStream.Error) ? new StderrTerminal(p) : null;
             } catch (Throwable unavailable) {
                 return null; // no native library for this platform: plain lines are always safe
+            }
+        }
+
+        /**
+         * Whether stderr surely is no terminal, told without JLine's native library (loading it costs a 1-row load
+         * ~30 ms): on Linux, a redirected stderr links to a file or pipe, not to a device. False when unsure.
+         */
+        static boolean redirected() {
+            try {
+                java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd/2");
+                return java.nio.file.Files.isSymbolicLink(fd)
+                        && !java.nio.file.Files.readSymbolicLink(fd).toString().startsWith("/dev/");
+            } catch (java.io.IOException | RuntimeException e) {
+                return false;
             }
         }
 

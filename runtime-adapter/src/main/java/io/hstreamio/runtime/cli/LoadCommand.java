@@ -133,10 +133,14 @@ final class LoadCommand implements Callable<Integer> {
             for (int i = 0; i < parallelism; i++) {
                 JdbcSinkWriter w = new JdbcSinkWriter(targetPool, settings);
                 w.open();
-                try {
-                    w.prepare(schemas); // one after the other: the first creates the tables, the others find them
-                } catch (SinkException e) {
-                    throw Targets.describe(target, e);
+                if (i == 0) {
+                    try {
+                        w.prepare(schemas); // creates the missing tables
+                    } catch (SinkException e) {
+                        throw Targets.describe(target, e);
+                    }
+                } else {
+                    w.prepareLike(writers.get(0)); // the same tables, without reading the catalog again
                 }
                 writers.add(w);
             }
@@ -320,6 +324,8 @@ final class LoadCommand implements Callable<Integer> {
             cfg.setConnectionInitSql(dialect(url).sessionInitSql());
             cfg.setMaximumPoolSize(size);
             cfg.setMinimumIdle(0);
+            // Connected just above: Hikari's start-up check would open and close one more connection.
+            cfg.setInitializationFailTimeout(-1);
             return new HikariDataSource(cfg);
         }
 

@@ -143,4 +143,33 @@ class HStreamIoCliTest {
         assertThat(out()).contains("source generator", "sink blackhole", "task.error.skipStrategy",
                 "(default NeverSkip)");
     }
+
+    @Test
+    void theFastPathKnowsEverySubcommand() {
+        List<String> annotated = new java.util.ArrayList<>(HStreamIoCli.commandLine().getSubcommands().keySet());
+        annotated.remove("help");
+        assertThat(HStreamIoCli.COMMANDS).isEqualTo(annotated);
+    }
+
+    /** A command line built with only the named subcommand prints and exits exactly as the whole tree does. */
+    @Test
+    void oneSubcommandBehavesAsTheWholeTree() {
+        String[][] cases = {{"load"}, {"load", "--help"}, {"load", "--from", "sqlserver://u@h/db", "--to", "x"},
+                {"verify", "--nope"}, {"sync", "--help"}, {"sql", "--help"}, {"server", "--help"},
+                {"connector", "--help"}, {"reset-sequences", "--help"}, {"demo", "--rows", "many"}};
+        for (String[] args : cases) {
+            assertThat(HStreamIoCli.commandLine(args).getSubcommands().keySet()).as(args[0]).containsExactly(args[0]);
+            assertThat(run(HStreamIoCli.commandLine(args), args)).as(String.join(" ", args))
+                    .isEqualTo(run(HStreamIoCli.commandLine(), args));
+        }
+    }
+
+    private static List<String> run(picocli.CommandLine cli, String... args) {
+        java.io.StringWriter o = new java.io.StringWriter();
+        java.io.StringWriter e = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(o, true));
+        cli.setErr(new java.io.PrintWriter(e, true));
+        int code = cli.execute(args);
+        return List.of(String.valueOf(code), o.toString(), e.toString());
+    }
 }
