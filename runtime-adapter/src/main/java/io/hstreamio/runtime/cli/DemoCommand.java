@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 + "many types) kept in sync into PostgreSQL (parallel snapshot, then change data capture, through a "
                 + "durable stream of the embedded store) while it changes live; then the copy is verified row by row. "
                 + "It drops and recreates the demo databases named in --from/--to.",
-                "When no MariaDB or PostgreSQL answers (run scripts/setup-databases.sh as root to install both), it "
+                "When no MariaDB or PostgreSQL answers, or the MariaDB has no row binary log (run "
+                        + "scripts/setup-databases.sh as root to install and configure both), it "
                         + "says what is missing and runs --generator instead, which needs nothing: generated rows "
                         + "through a stream of the embedded store into the blackhole sink.",
                 "Exit codes: 0 done and equal, 1 failed, 2 bad usage, 3 the copy differs."})

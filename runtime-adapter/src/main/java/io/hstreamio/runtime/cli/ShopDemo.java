@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -66,18 +67,45 @@ final class ShopDemo {
         this.out = progress.above(out);
     }
 
-    /** Null when both servers answer; else one line naming what is missing. */
+    /**
+     * Null when both servers answer and the source can be captured; else one line naming what is missing. A server
+     * that runs without what CDC needs (a freshly installed MariaDB has no binary log) counts as missing, so that the
+     * demo says so and falls back, rather than failing in the sync's own check.
+     */
     static String missing(DatabaseUrl source, DatabaseUrl target) {
         for (DatabaseUrl u : List.of(source, target)) {
-            try (Connection c = connect(serverUrl(u))) {
-                c.isValid(5);
+            String server = (u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "PostgreSQL" : "MariaDB/MySQL") + " at "
+                    + u.host() + ":" + u.port();
+            try (Connection c = connect(serverUrl(u)); Statement st = c.createStatement()) {
+                if (u == source) {
+                    String q = u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "SELECT current_setting('wal_level'), ''"
+                            : "SELECT @@log_bin, @@binlog_format";
+                    try (ResultSet rs = st.executeQuery(q)) {
+                        rs.next();
+                        String why = cdcMissing(u.kind(), rs.getString(1), rs.getString(2));
+                        if (why != null) {
+                            return server + " " + why;
+                        }
+                    }
+                } else {
+                    c.isValid(5);
+                }
             } catch (SQLException e) {
-                return (u.kind() == DatabaseUrl.Kind.POSTGRESQL ? "PostgreSQL" : "MariaDB/MySQL") + " at "
-                        + u.host() + ":" + u.port() + " does not answer (" + e.getMessage().lines().findFirst()
-                        .orElse("") + ")";
+                return server + " does not answer (" + e.getMessage().lines().findFirst().orElse("") + ")";
             }
         }
         return null;
+    }
+
+    /** What a source server lacks for change data capture, from its settings; null when nothing. */
+    static String cdcMissing(DatabaseUrl.Kind kind, String first, String second) {
+        if (kind == DatabaseUrl.Kind.POSTGRESQL) {
+            return "logical".equals(first) ? null : "has wal_level=" + first + ", not logical";
+        }
+        if (!"1".equals(first) && !"ON".equalsIgnoreCase(first)) {
+            return "has no binary log (log_bin=OFF)";
+        }
+        return "ROW".equalsIgnoreCase(second) ? null : "logs binlog_format=" + second + ", not ROW";
     }
 
     /** @return 0 when the target equals the source at the end, 3 when not */
