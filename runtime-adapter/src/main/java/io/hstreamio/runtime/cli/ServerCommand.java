@@ -80,6 +80,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Where our connectors' tasks run (default: ${DEFAULT-VALUE}).")
     String tasks;
 
+    @Option(names = "--task-jvm-options", paramLabel = "OPTIONS",
+            defaultValue = "-Xmx512m -XX:+ExitOnOutOfMemoryError",
+            description = "JVM options of each task process with --tasks process (default: ${DEFAULT-VALUE}; an "
+                    + "OutOfMemoryError ends the task, which then restarts from its offsets).")
+    String taskJvmOptions;
+
     @Option(names = "--task-service-url", paramLabel = "URL",
             description = "The serviceUrl written into image tasks' config.json (e.g. hstream://host:6570).")
     String taskServiceUrl;
@@ -102,13 +108,13 @@ final class ServerCommand implements Callable<Integer> {
         images.forEach((key, command) -> {
             if (!key.matches("(source|sink)/[A-Za-z0-9_.-]+") || command.isBlank()) {
                 throw new IllegalArgumentException("--image " + key + "=" + command + ": write KIND/NAME=COMMAND, "
-                        + "e.g. --image 'source/mysql=docker run --rm -i hstreamdb/source-mysql'");
+                        + "e.g. --image 'source/mysql=docker:hstreamdb/source-mysql'");
             }
             commands.put(key, List.of(command.strip().split("\\s+")));
         });
         TaskMode mode = switch (tasks) {
             case "process" -> TaskMode.childProcesses(HStreamIoCli.class.getName(),
-                    dataDir.resolve("tasks").resolve("task-jvm.args"));
+                    dataDir.resolve("tasks").resolve("task-jvm.args"), List.of(taskJvmOptions.strip().split("\\s+")));
             case "in-process" -> TaskMode.inProcess();
             default -> throw new IllegalArgumentException("--tasks " + tasks + ": write --tasks process or "
                     + "--tasks in-process");

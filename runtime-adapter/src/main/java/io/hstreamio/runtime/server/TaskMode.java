@@ -32,6 +32,18 @@ public record TaskMode(Optional<List<String>> connectorCommand) {
      * @throws UncheckedIOException when the file cannot be written
      */
     public static TaskMode childProcesses(String mainClass, Path argFile) {
+        return childProcesses(mainClass, argFile, DEFAULT_TASK_JVM_OPTIONS);
+    }
+
+    /**
+     * A task JVM's options unless the server is told otherwise: a bounded heap, since every task is its own JVM and
+     * the default (a quarter of the machine's memory each) lets a few tasks claim it all; and an exit on
+     * OutOfMemoryError, so that the supervisor restarts the task from its offsets instead of it living on broken.
+     */
+    public static final List<String> DEFAULT_TASK_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** As {@link #childProcesses(String, Path)}, with these JVM options before the main class. */
+    public static TaskMode childProcesses(String mainClass, Path argFile, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path").replace("\\", "\\\\").replace("\"", "\\\"");
         try {
@@ -41,7 +53,10 @@ public record TaskMode(Optional<List<String>> connectorCommand) {
             throw new UncheckedIOException("cannot write the task JVM's argument file " + argFile + ": "
                     + e.getMessage() + "; check that its directory is writable", e);
         }
-        return new TaskMode(Optional.of(List.of(java, "@" + argFile.toAbsolutePath(), mainClass, "connector")));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "@" + argFile.toAbsolutePath()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(mainClass, "connector"));
+        return new TaskMode(Optional.of(cmd));
     }
 
     public boolean inProcessOnly() {
