@@ -110,12 +110,15 @@ final class ProcessTask implements SupervisedTask {
             taskState = TaskState.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (process != null) {
-                kill(process);
-            }
             taskState = TaskState.STOPPED;
         } finally {
             watchdog.shutdownNow();
+            // Whatever ended this run (an interrupt, or a failure while answering it, e.g. the store refusing a KvSet
+            // when interrupted), the task must not live on unsupervised: a container would outlive even that.
+            Process p = process;
+            if (p != null && p.isAlive()) {
+                kill(p);
+            }
         }
     }
 
