@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hstreamio.cdc.internal.ChunkLedger;
 import io.hstreamio.cdc.internal.SnapshotHandOff;
 import io.hstreamio.cdc.testing.InMemoryKeyValueStore;
+import io.hstreamio.cdc.testing.ChurnStatements;
 import io.hstreamio.cdc.testing.TaskHarness;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -276,26 +276,10 @@ class ChunkResumeIT {
         }
 
         private void run() {
-            Random random = new Random(7);
-            long nextId = ROWS * 3L + 10;
+            ChurnStatements churn = new ChurnStatements(table, pg, ROWS, 7);
             try (Connection c = db.open(); Statement st = c.createStatement()) {
                 while (!stop.get() && ops.get() < 20_000) {
-                    long id = 3L * (1 + random.nextInt(ROWS));
-                    int op = random.nextInt(10);
-                    String sql;
-                    if (op < 5) {
-                        sql = "UPDATE " + table + " SET v = v + 1, note = 'upd' WHERE id = " + id;
-                    } else if (op < 7) {
-                        sql = "INSERT INTO " + table + " (id, v, note) VALUES (" + (id + 1) + ", 1, 'gap') "
-                                + (pg ? "ON CONFLICT (id) DO UPDATE SET v = " + table + ".v + 1"
-                                : "ON DUPLICATE KEY UPDATE v = v + 1");
-                    } else if (op < 8) {
-                        sql = "DELETE FROM " + table + " WHERE id = " + id;
-                    } else if (op < 9) {
-                        sql = "UPDATE " + table + " SET id = " + (nextId++) + ", v = v + 1 WHERE id = " + id;
-                    } else {
-                        sql = "INSERT INTO " + table + " (id, v, note) VALUES (" + (nextId++) + ", 1, 'new')";
-                    }
+                    String sql = churn.next();
                     st.executeUpdate(sql);
                     ops.incrementAndGet();
                     Thread.sleep(1); // pacing, so that the changes span both runs rather than the first seconds

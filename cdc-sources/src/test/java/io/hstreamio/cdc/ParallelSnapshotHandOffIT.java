@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hstreamio.cdc.internal.SnapshotHandOff;
 import io.hstreamio.cdc.testing.InMemoryKeyValueStore;
+import io.hstreamio.cdc.testing.ChurnStatements;
 import io.hstreamio.cdc.testing.TaskHarness;
 import io.hstreamio.core.options.Options;
 import io.hstreamio.core.record.ChangeEvent;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,27 +72,10 @@ class ParallelSnapshotHandOffIT {
         AtomicBoolean stopWriter = new AtomicBoolean();
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
-            Random random = new Random(42);
-            long nextId = ROWS * 3L + 10;
+            ChurnStatements churn = new ChurnStatements(table, pg, ROWS, 42);
             try (Connection c = db.open()) {
                 while (!stopWriter.get() && ops.get() < 4_000) {
-                    long id = 3L * (1 + random.nextInt(ROWS));
-                    int op = random.nextInt(10);
-                    String sql;
-                    if (op < 5) {
-                        sql = "UPDATE " + table + " SET v = v + 1, note = 'upd' WHERE id = " + id;
-                    } else if (op < 7) {
-                        sql = "INSERT INTO " + table + " (id, v, note) VALUES (" + (id + 1) + ", 1, 'gap') "
-                                + (pg ? "ON CONFLICT (id) DO UPDATE SET v = " + table + ".v + 1"
-                                : "ON DUPLICATE KEY UPDATE v = v + 1");
-                    } else if (op < 8) {
-                        sql = "DELETE FROM " + table + " WHERE id = " + id;
-                    } else if (op < 9) {
-                        // A key change moves the row to a fresh key, keeping its version story going.
-                        sql = "UPDATE " + table + " SET id = " + (nextId++) + ", v = v + 1 WHERE id = " + id;
-                    } else {
-                        sql = "INSERT INTO " + table + " (id, v, note) VALUES (" + (nextId++) + ", 1, 'new')";
-                    }
+                    String sql = churn.next();
                     try (Statement st = c.createStatement()) {
                         st.executeUpdate(sql);
                     }

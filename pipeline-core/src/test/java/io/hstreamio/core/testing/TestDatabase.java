@@ -97,6 +97,22 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * The rows of a query as lists of values, integers of every width as {@code Long} (the servers disagree on their
+   * Java types), so that two servers' rows compare with {@code equals}.
+   */
+  public List<List<Object>> rows(String sql) throws SQLException {
+    List<List<Object>> out = new ArrayList<>();
+    for (Map<String, Object> row : query(sql)) {
+      List<Object> r = new ArrayList<>();
+      for (Object v : row.values()) {
+        r.add(v instanceof Number n && !(v instanceof java.math.BigDecimal) ? n.longValue() : v);
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
   /** The first column of a query that returns exactly one row. */
   public Object queryValue(String sql, Object... parameters) throws SQLException {
     List<Map<String, Object>> rows = query(sql, parameters);

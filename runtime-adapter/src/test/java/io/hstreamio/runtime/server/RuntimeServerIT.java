@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,15 +92,7 @@ class RuntimeServerIT {
     }
 
     private static List<List<Object>> rows(TestDatabase db, String sql) throws Exception {
-        List<List<Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<Object> r = new ArrayList<>();
-            for (Object v : row.values()) {
-                r.add(v instanceof Number n && !(v instanceof BigDecimal) ? n.longValue() : v);
-            }
-            out.add(r);
-        }
-        return out;
+        return db.rows(sql);
     }
 
     private static void awaitSame(TestDatabase source, TestDatabase target) {

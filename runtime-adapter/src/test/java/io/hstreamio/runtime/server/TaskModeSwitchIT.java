@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.hstreamio.core.testing.TestDatabase;
 import io.hstreamio.core.testing.TestDatabases;
 import io.hstreamio.runtime.cli.HStreamIoCli;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,15 +54,7 @@ class TaskModeSwitchIT {
     }
 
     private static List<List<Object>> rows(TestDatabase db, String sql) throws Exception {
-        List<List<Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<Object> r = new ArrayList<>();
-            for (Object v : row.values()) {
-                r.add(v instanceof Number n && !(v instanceof BigDecimal) ? n.longValue() : v);
-            }
-            out.add(r);
-        }
-        return out;
+        return db.rows(sql);
     }
 
     private static void awaitSame(TestDatabase source, TestDatabase target, String columns) {
