@@ -137,6 +137,9 @@ class ConnectorImageIT {
             Process source = image("source-mariadb").start(taskDir("source", db(src, "items"), cluster.serviceUrl()),
                     dir.resolve("source-run.err"), "run", "--config", "/data/config.json");
             FakeIoRuntime sourceRt = new FakeIoRuntime(source, FakeIoRuntime.newState());
+            // As in HStreamDB, a sink subscribes to a stream that exists: the source image creates it as it starts.
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                    .until(() -> !cluster.shardIds("items").isEmpty());
             Process sink = image("sink-postgresql").start(
                     taskDir("sink", db(DBS.postgres(), "items"), cluster.serviceUrl()),
                     dir.resolve("sink-run.err"), "run", "--config", "/data/config.json");
