@@ -161,5 +161,5 @@ fi
 if [ "${KEEP:-0}" != 1 ]; then
   my -e "DROP DATABASE $SRC"
   for db in $TARGETS; do pg -d postgres -c "DROP DATABASE $db"; done
-  [ "${COPY:-1}" = 1 ] && pg -d postgres -c "DROP DATABASE hio_bench_copy"
+  if [ "${COPY:-1}" = 1 ]; then pg -d postgres -c "DROP DATABASE hio_bench_copy"; fi
 fi

@@ -15,6 +15,7 @@ import io.hstreamio.sink.schema.SchemaPlan;
 import io.hstreamio.sink.schema.SchemaPlanner;
 import io.hstreamio.sink.write.CheckpointStore;
 import io.hstreamio.sink.write.CheckpointStore.ShardKey;
+import io.hstreamio.sink.write.EncodedRows;
 import io.hstreamio.sink.write.TableWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -337,6 +338,16 @@ public final class JdbcSinkWriter {
         }
     }
 
+    /**
+     * {@code rows} of a table this writer has prepared, encoded for {@link BulkWrite#rows(EncodedRows)} (COPY text);
+     * null when the target takes no encoded rows (MySQL/MariaDB) or the table is not prepared. On any thread once the
+     * tables are prepared (it only reads the plans), so readers can encode while one connection writes.
+     */
+    public EncodedRows encode(TableSchema schema, List<Row> rows) {
+        TableWriter w = writers.get(schema.fingerprint());
+        return w == null ? null : w.encode(rows);
+    }
+
     /** One table's rows in one target transaction; see {@link #bulkWrite}. On one thread. */
     public final class BulkWrite implements AutoCloseable {
         private final Connection c;
@@ -358,6 +369,17 @@ public final class JdbcSinkWriter {
                 written += batch.size();
             } catch (SQLException e) {
                 throw fail("writing " + batch.size() + " snapshot rows into " + target + " failed (" + written
+                        + " written before in this transaction)", e);
+            }
+        }
+
+        /** As {@link #rows(List)}, for rows {@link JdbcSinkWriter#encode encoded} already. */
+        public void rows(EncodedRows batch) {
+            try {
+                rows.add(batch);
+                written += batch.rows();
+            } catch (SQLException e) {
+                throw fail("writing " + batch.rows() + " snapshot rows into " + target + " failed (" + written
                         + " written before in this transaction)", e);
             }
         }

@@ -26,43 +26,49 @@ final class PgCopyText {
 
     private PgCopyText() {}
 
-    static void appendRow(StringBuilder sb, Row row, List<ColumnSchema> columns, TargetType[] targets) {
+    static void appendRow(CopyBuffer sb, Row row, List<ColumnSchema> columns, TargetType[] targets) {
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
-                sb.append('\t');
+                sb.put('\t');
             }
             Object v = row.get(i);
             if (v == null) {
-                sb.append("\\N");
+                sb.put('\\').put('N');
             } else if (!appendPlain(sb, columns.get(i), targets[i], v)) {
-                escape(sb, text(columns.get(i), targets[i], v));
+                sb.putEscaped(text(columns.get(i), targets[i], v));
             }
         }
-        sb.append('\n');
+        sb.put('\n');
     }
 
     /**
      * The commonest values appended as {@link #text} would write them, without the intermediate String or the escape
      * scan (their text has no character to escape); false for the others. {@code PgCopyTextTest} holds both ways equal.
      */
-    static boolean appendPlain(StringBuilder sb, ColumnSchema c, TargetType t, Object v) {
+    static boolean appendPlain(CopyBuffer sb, ColumnSchema c, TargetType t, Object v) {
         switch (c.type()) {
             case INT32 -> {
                 if (t.bind() == TargetType.Bind.INT_AS_BOOLEAN) {
                     return false;
                 }
-                sb.append(((Integer) v).intValue());
+                sb.put(((Integer) v).intValue());
                 return true;
             }
             case INT64 -> {
                 if (!(v instanceof Long l)) {
                     return false;
                 }
-                sb.append(l.longValue());
+                sb.put(l.longValue());
                 return true;
             }
             case DECIMAL -> {
-                sb.append(((BigDecimal) v).toPlainString());
+                BigDecimal d = (BigDecimal) v;
+                int scale = d.scale();
+                if (scale >= 0 && scale < 19 && d.precision() < 19) {
+                    sb.putDecimal(d.unscaledValue().longValue(), scale); // no String on the way
+                } else {
+                    sb.put(d.toPlainString());
+                }
                 return true;
             }
             case DATE -> {
@@ -73,7 +79,7 @@ final class PgCopyText {
                 if (!appendDate(sb, ts.toLocalDate())) {
                     return false;
                 }
-                appendTime(sb.append(' '), ts.toLocalTime());
+                appendTime(sb.put(' '), ts.toLocalTime());
                 return true;
             }
             default -> {
@@ -83,44 +89,33 @@ final class PgCopyText {
     }
 
     /** yyyy-mm-dd for years 1 to 9999 (the others take {@link #date}'s way). */
-    private static boolean appendDate(StringBuilder sb, LocalDate d) {
+    private static boolean appendDate(CopyBuffer sb, LocalDate d) {
         int y = d.getYear();
         if (y < 1 || y > 9999) {
             return false;
         }
-        pad(sb, y, 1000);
-        pad(sb.append('-'), d.getMonthValue(), 10);
-        pad(sb.append('-'), d.getDayOfMonth(), 10);
+        sb.pad2(y / 100).pad2(y % 100).put('-').pad2(d.getMonthValue()).put('-').pad2(d.getDayOfMonth());
         return true;
     }
 
     /** As {@link LocalTime#toString()}: hh:mm, then :ss and a fraction of 3, 6 or 9 digits only when not zero. */
-    private static void appendTime(StringBuilder sb, LocalTime t) {
-        pad(sb, t.getHour(), 10);
-        pad(sb.append(':'), t.getMinute(), 10);
+    private static void appendTime(CopyBuffer sb, LocalTime t) {
+        sb.pad2(t.getHour()).put(':').pad2(t.getMinute());
         int s = t.getSecond();
         int n = t.getNano();
         if (s > 0 || n > 0) {
-            pad(sb.append(':'), s, 10);
+            sb.put(':').pad2(s);
             if (n > 0) {
-                sb.append('.');
+                sb.put('.');
                 if (n % 1_000_000 == 0) {
-                    pad(sb, n / 1_000_000, 100);
+                    sb.pad(n / 1_000_000, 3);
                 } else if (n % 1000 == 0) {
-                    pad(sb, n / 1000, 100_000);
+                    sb.pad(n / 1000, 6);
                 } else {
-                    pad(sb, n, 100_000_000);
+                    sb.pad(n, 9);
                 }
             }
         }
-    }
-
-    /** {@code v} with leading zeros up to the digits of {@code unit} (1000: four digits). */
-    private static void pad(StringBuilder sb, int v, int unit) {
-        for (int u = unit; u > 1 && v < u; u /= 10) {
-            sb.append('0');
-        }
-        sb.append(v);
     }
 
     /** PostgreSQL input text of one non-null value. */
@@ -172,32 +167,5 @@ final class PgCopyText {
             sb.append('"').append(members.get(i).toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
         return sb.append('}').toString();
-    }
-
-    private static void escape(StringBuilder sb, String s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            char ch = s.charAt(i);
-            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
-                break;
-            }
-            i++;
-        }
-        if (i == n) {
-            sb.append(s); // the common case: nothing to escape, one bulk copy
-            return;
-        }
-        sb.append(s, 0, i);
-        for (; i < n; i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '\\' -> sb.append("\\\\");
-                case '\t' -> sb.append("\\t");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                default -> sb.append(ch);
-            }
-        }
     }
 }

@@ -12,7 +12,6 @@ import io.hstreamio.sink.dialect.SourceKind;
 import io.hstreamio.sink.dialect.SqlDialect;
 import io.hstreamio.sink.dialect.TableRef;
 import io.hstreamio.sink.dialect.TargetType;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -342,6 +341,21 @@ public final class TableWriter {
         return new SnapshotRows(c, direct ? new CopyStream(c, target) : openStage(c), !direct);
     }
 
+    /**
+     * {@code rows} as the COPY text {@link SnapshotRows#add(EncodedRows)} sends, or null when the target is not
+     * PostgreSQL. Reads only what the constructor set: safe on any thread, concurrently with this writer's own work.
+     */
+    public EncodedRows encode(List<Row> rows) {
+        if (!(dialect instanceof PostgresDialect)) {
+            return null;
+        }
+        CopyBuffer buf = new CopyBuffer(rows.size() * 64 + 64);
+        for (Row row : rows) {
+            PgCopyText.appendRow(buf, row, schema.columns(), targets);
+        }
+        return new EncodedRows(buf.array(), buf.length(), rows.size());
+    }
+
     /** One session of {@link #snapshotRows}; on the caller's thread; {@link #close} abandons it unless finished. */
     public final class SnapshotRows implements AutoCloseable {
         private final Connection c;
@@ -366,6 +380,16 @@ public final class TableWriter {
                 throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
             }
             stats.copied += rows.size();
+        }
+
+        /** Rows {@link #encode}d for this table; PostgreSQL only. */
+        public void add(EncodedRows rows) throws SQLException {
+            try {
+                copy.add(rows);
+            } catch (SQLException e) {
+                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+            }
+            stats.copied += rows.rows();
         }
 
         /** Ends the COPY and merges what was staged; the caller commits. */
@@ -402,7 +426,7 @@ public final class TableWriter {
     private final class CopyStream implements AutoCloseable {
         private static final int SLICE = 256 * 1024;
         private final CopyIn in;
-        private final StringBuilder sb = new StringBuilder(SLICE + 4096);
+        private final CopyBuffer sb = new CopyBuffer(SLICE + 4096);
 
         CopyStream(Connection c, TableRef into) throws SQLException {
             String sql = "COPY " + dialect.qualify(into) + " (" + String.join(", ",
@@ -419,15 +443,21 @@ public final class TableWriter {
             }
         }
 
+        void add(EncodedRows rows) throws SQLException {
+            send();
+            in.writeToCopy(rows.bytes(), 0, rows.length());
+        }
+
         void end() throws SQLException {
             send();
             in.endCopy();
         }
 
         private void send() throws SQLException {
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            in.writeToCopy(bytes, 0, bytes.length);
-            sb.setLength(0);
+            if (sb.length() > 0) {
+                in.writeToCopy(sb.array(), 0, sb.length());
+                sb.clear();
+            }
         }
 
         @Override

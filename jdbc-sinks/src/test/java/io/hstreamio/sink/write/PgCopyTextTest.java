@@ -23,7 +23,7 @@ class PgCopyTextTest {
                 ColumnSchema.builder("b", LogicalType.BYTES).build(),
                 ColumnSchema.builder("c", LogicalType.SET).build(),
                 ColumnSchema.builder("d", LogicalType.STRING).build()), List.of());
-        StringBuilder sb = new StringBuilder();
+        CopyBuffer sb = new CopyBuffer(16);
         PgCopyText.appendRow(sb, Row.of(t, "a\tb\nc\\d\re", new byte[] {1, (byte) 0xAB}, List.of("x\"y", "z\\"),
                 null), t.columns(), new TargetType[] {NATIVE, NATIVE, NATIVE, NATIVE});
         assertThat(sb).hasToString("a\\tb\\nc\\\\d\\re\t\\\\x01ab\t{\"x\\\\\"y\",\"z\\\\\\\\\"}\t\\N\n");
@@ -67,14 +67,40 @@ class PgCopyTextTest {
         cases.add(new Object[] {ts, java.time.LocalDateTime.of(2024, 1, 1, 0, 0)});
         cases.add(new Object[] {i32, Integer.MIN_VALUE});
         cases.add(new Object[] {i64, Long.MIN_VALUE});
+        for (String d : List.of("0", "0.00", "-0.005", "0.5", "123.45", "-123.45", "99", "100.0", "-1",
+                "999999999999999999", "0.999999999999999999", "-99999999999999999.9", "1E+3", "1E-25")) {
+            cases.add(new Object[] {dec, new java.math.BigDecimal(d)});
+        }
         for (Object[] c : cases) {
             ColumnSchema col = (ColumnSchema) c[0];
-            StringBuilder sb = new StringBuilder();
+            CopyBuffer sb = new CopyBuffer(16);
             assertThat(PgCopyText.appendPlain(sb, col, NATIVE, c[1])).as("%s", c[1]).isTrue();
             assertThat(sb.toString()).as("%s %s", col.type(), c[1]).isEqualTo(PgCopyText.text(col, NATIVE, c[1]));
         }
         // Years PostgreSQL writes otherwise take text()'s way.
-        assertThat(PgCopyText.appendPlain(new StringBuilder(), date, NATIVE, LocalDate.of(0, 1, 1))).isFalse();
-        assertThat(PgCopyText.appendPlain(new StringBuilder(), date, NATIVE, LocalDate.of(10_000, 1, 1))).isFalse();
+        assertThat(PgCopyText.appendPlain(new CopyBuffer(16), date, NATIVE, LocalDate.of(0, 1, 1))).isFalse();
+        assertThat(PgCopyText.appendPlain(new CopyBuffer(16), date, NATIVE, LocalDate.of(10_000, 1, 1))).isFalse();
+    }
+
+    @Test
+    void escapedTextIsUtf8WithEscapesOnlyForTheFourSeparators() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "ab\\\t\n\r\"'\u00e9\u6f22\ud83d\ude00\u0000 ";
+        CopyBuffer sb = new CopyBuffer(4);
+        StringBuilder expected = new StringBuilder();
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder s = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                int at = random.nextInt(alphabet.length());
+                char c = alphabet.charAt(at);
+                s.append(Character.isHighSurrogate(c) ? alphabet.substring(at, at + 2)
+                        : Character.isLowSurrogate(c) ? "x" : String.valueOf(c));
+            }
+            sb.putEscaped(s.toString()).put('|');
+            expected.append(s.toString().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                    .replace("\r", "\\r")).append('|');
+        }
+        sb.put(-42L).put(' ').pad(7, 3);
+        assertThat(sb.toString()).isEqualTo(expected + "-42 007");
     }
 }

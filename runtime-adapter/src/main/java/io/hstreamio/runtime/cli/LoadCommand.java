@@ -80,6 +80,12 @@ final class LoadCommand implements Callable<Integer> {
             description = "Chunks read and written at the same time (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--writers", paramLabel = "N",
+            description = "Target connections writing at the same time (default: half this machine's cores, at least "
+                    + "1, at most --parallelism). Concurrent COPY streams into one table cost the target more CPU than "
+                    + "they save unless it has cores to spare.")
+    Integer writerCount;
+
     @Option(names = "--chunk-rows", defaultValue = "50000",
             description = "Rows per chunk, the unit of parallel work and of commit (default: ${DEFAULT-VALUE}).")
     int chunkRows;
@@ -122,15 +128,16 @@ final class LoadCommand implements Callable<Integer> {
         DatabaseUrl target = DatabaseUrl.parse("--to", to);
         Options options = snapshotOptions(tables, parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes),
                 consistent);
+        int writerN = writers(writerCount, parallelism, Runtime.getRuntime().availableProcessors());
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
         try (SnapshotReader reader = SnapshotReader.open(source, options, clock);
-             HikariDataSource targetPool = Targets.open(target, parallelism + 1)) {
+             HikariDataSource targetPool = Targets.open(target, writerN + 1)) {
             List<TableSchema> schemas = reader.tables();
             Targets.checkWritable(target, targetPool);
             SinkSettings settings = Targets.settings(target);
             List<JdbcSinkWriter> writers = new ArrayList<>();
-            for (int i = 0; i < parallelism; i++) {
+            for (int i = 0; i < writerN; i++) {
                 JdbcSinkWriter w = new JdbcSinkWriter(targetPool, settings);
                 w.open();
                 if (i == 0) {
@@ -144,8 +151,8 @@ final class LoadCommand implements Callable<Integer> {
                 }
                 writers.add(w);
             }
-            err.printf("load: %d table(s) from %s to %s, %d workers%s%n", schemas.size(), source, target,
-                    parallelism, consistent ? ", one consistent snapshot" : "");
+            err.printf("load: %d table(s) from %s to %s, %d workers, %d writer(s)%s%n", schemas.size(), source,
+                    target, parallelism, writerN, consistent ? ", one consistent snapshot" : "");
             err.flush();
             Throwable failure = null;
             try (LiveProgress live = LiveProgress.open(progressMode, err, err, clock)) {
@@ -165,8 +172,9 @@ final class LoadCommand implements Callable<Integer> {
                         }
                     }, live.bars() ? 0 : every, every, TimeUnit.MILLISECONDS);
                 }
-                try {
-                    reader.run(worker -> new WriterConsumer(writers.get(worker), reader));
+                try (LoadWriters shared = new LoadWriters(writers, reader, commitRows(target, chunkRows))) {
+                    reader.run(worker -> shared.consumer());
+                    shared.finish();
                     writers.get(0).resetIdentities(); // writer 0 prepared every table
                 } catch (Exception e) {
                     failure = e;
@@ -229,63 +237,22 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * One worker's writer: each chunk is one bulk write of the sink (one target transaction: a COPY stream into
-     * PostgreSQL), fed batch by batch as the reader reads, so no chunk is held in memory.
+     * Rows per target transaction. PostgreSQL pays per COPY statement and commit, not for a transaction's size; a
+     * MySQL/MariaDB transaction keeps undo and binlog cache for every row it holds, so there a chunk stays the unit.
      */
-    private static final class WriterConsumer implements ChunkConsumer {
-        private final JdbcSinkWriter writer;
-        private final SnapshotReader reader;
-        private JdbcSinkWriter.BulkWrite open;
-        private long pending;
+    static long commitRows(DatabaseUrl target, long chunkRows) {
+        return target.kind() == DatabaseUrl.Kind.POSTGRESQL ? Math.max(chunkRows, 1_000_000) : chunkRows;
+    }
 
-        WriterConsumer(JdbcSinkWriter writer, SnapshotReader reader) {
-            this.writer = writer;
-            this.reader = reader;
-        }
-
-        @Override
-        public void rows(Chunk chunk, List<Row> rows) {
-            try {
-                if (open == null) {
-                    open = writer.bulkWrite(chunk.table());
-                }
-                pending += rows.size();
-                open.rows(rows);
-            } catch (RuntimeException e) {
-                failed(chunk);
-                throw e;
+    /** --writers, or its default: half the cores (at least 1), never more than the readers. */
+    static int writers(Integer requested, int parallelism, int cores) {
+        if (requested != null) {
+            if (requested < 1) {
+                throw new BadInputException("--writers must be at least 1, got " + requested);
             }
+            return Math.min(requested, parallelism);
         }
-
-        @Override
-        public void chunkDone(Chunk chunk, long rows) {
-            if (open == null) {
-                return;
-            }
-            try {
-                open.commit();
-            } catch (RuntimeException e) {
-                failed(chunk);
-                throw e;
-            }
-            close();
-            reader.stats(chunk.table().id()).addWritten(pending);
-            pending = 0;
-        }
-
-        private void failed(Chunk chunk) {
-            close();
-            reader.stats(chunk.table().id()).addErrors(pending);
-            pending = 0;
-        }
-
-        @Override
-        public void close() {
-            if (open != null) {
-                open.close(); // rolls back a chunk left unfinished by a failure elsewhere
-                open = null;
-            }
-        }
+        return Math.max(1, Math.min(parallelism, cores / 2));
     }
 
     /** Target connections, checks and settings, shared with {@code verify}. */

@@ -49,4 +49,16 @@ class LoadCommandTest {
         assertThat(r.err().strip()).isEqualTo("error: --progress 'sometimes' is not one of auto, bars, lines, none: "
                 + "use --progress=auto (bars on a terminal, lines otherwise)");
     }
+
+    @Test
+    void writersDefaultToHalfTheCoresWithinTheReadersAndRefuseZero() {
+        assertThat(LoadCommand.writers(null, 4, 2)).isEqualTo(1);
+        assertThat(LoadCommand.writers(null, 4, 1)).isEqualTo(1);
+        assertThat(LoadCommand.writers(null, 4, 16)).isEqualTo(4);
+        assertThat(LoadCommand.writers(null, 3, 6)).isEqualTo(3);
+        assertThat(LoadCommand.writers(3, 2, 2)).isEqualTo(2);
+        LoadIT.Run r = LoadIT.cli("load", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db", "--writers", "0");
+        assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --writers must be at least 1, got 0");
+    }
 }

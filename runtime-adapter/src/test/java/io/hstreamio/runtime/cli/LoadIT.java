@@ -217,8 +217,9 @@ class LoadIT {
     @Test
     void postgresToPostgresRowByRow() throws Exception {
         DBS.postgres().execute("CREATE SCHEMA p2p");
+        // Two writers shared by three readers: each writer's transaction takes rows of several chunks and tables.
         Run r = cli("load", "--from", postgres(null), "--to", postgres("p2p"), "--parallelism", "3",
-                "--chunk-rows", "500");
+                "--writers", "2", "--chunk-rows", "500");
         assertThat(r.exit()).as(r.err()).isZero();
         assertSameRows(DBS.postgres(), "public.", DBS.postgres(), "p2p.", TABLES);
         // Every type; arrays and intervals have no carrier of their own yet and travel as text, as from the CDC
