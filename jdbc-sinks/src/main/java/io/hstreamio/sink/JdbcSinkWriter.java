@@ -529,7 +529,8 @@ public final class JdbcSinkWriter {
                     + "create it or enable table creation", false, null);
         }
         boolean empty;
-        if (plan.action() == SchemaPlan.Action.CREATE) {
+        boolean created = plan.action() == SchemaPlan.Action.CREATE;
+        if (created) {
             planner.apply(c, plan);
             empty = true;
         } else {
@@ -537,7 +538,7 @@ public final class JdbcSinkWriter {
         }
         boolean secondaryUnique = schema.indexes().stream().anyMatch(i -> i.unique())
                 || planner.hasSecondaryUniqueKey(c, target);
-        Planned p = new Planned(schema, target, secondaryUnique, empty);
+        Planned p = new Planned(schema, target, secondaryUnique, empty, created);
         planned.put(fp, p);
         w = tableWriter(p);
         writers.put(fp, w);
@@ -545,11 +546,12 @@ public final class JdbcSinkWriter {
     }
 
     /** A planned table as the catalog described it when it was planned. */
-    private record Planned(TableSchema schema, TableRef target, boolean secondaryUnique, boolean empty) {}
+    private record Planned(TableSchema schema, TableRef target, boolean secondaryUnique, boolean empty,
+                           boolean created) {}
 
     private TableWriter tableWriter(Planned p) {
         return new TableWriter(dialect, p.schema(), p.target(), settings.mappingOptions(), p.secondaryUnique(),
-                p.empty(), settings.batchSize(), settings.copyThreshold());
+                p.empty(), p.created(), settings.batchSize(), settings.copyThreshold());
     }
 
     private boolean isEmpty(Connection c, TableRef t) throws SQLException {

@@ -45,6 +45,8 @@ public final class TableWriter {
     private final TableRef target;
     private final List<String> columns;
     private final TargetType[] targets;
+    /** Snapshot rows' binary COPY encoder; null: they go as text. */
+    private final PgCopyBinary binary;
     private final int[] keyPositions;
     private final boolean deleteThenInsert;
     private final int batchSize;
@@ -60,6 +62,16 @@ public final class TableWriter {
 
     public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
                        boolean hasSecondaryUniqueKey, boolean targetEmpty, int batchSize, int copyThreshold) {
+        this(dialect, schema, target, options, hasSecondaryUniqueKey, targetEmpty, false, batchSize, copyThreshold);
+    }
+
+    /**
+     * @param createdHere the target table was created by this writer's planner with the mapped types, so snapshot
+     *                    rows may go as binary COPY (see {@link PgCopyBinary}), which needs exactly those types
+     */
+    public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
+                       boolean hasSecondaryUniqueKey, boolean targetEmpty, boolean createdHere, int batchSize,
+                       int copyThreshold) {
         this.dialect = dialect;
         this.schema = schema;
         this.target = target;
@@ -76,6 +88,8 @@ public final class TableWriter {
         this.copyDirect = targetEmpty;
         this.autoIncrementColumn = schema.columns().stream().filter(ColumnSchema::autoIncrement)
                 .map(ColumnSchema::name).findFirst().orElse(null);
+        this.binary = dialect instanceof PostgresDialect && createdHere
+                ? PgCopyBinary.of(schema.columns(), targets) : null;
         this.arrays = dialect instanceof PostgresDialect && schema.hasPrimaryKey()
                 ? new PgArrayWriter(dialect, target, schema.columns(), targets, keyPositions, deleteThenInsert,
                         Math.max(batchSize, MAX_ROWS_PER_STATEMENT))
@@ -297,13 +311,18 @@ public final class TableWriter {
 
     /** A temporary table shaped like the target, dropped at commit, and a COPY into it. */
     private CopyStream openStage(Connection c) throws SQLException {
+        return openStage(c, null);
+    }
+
+    /** As {@link #openStage(Connection)}; the stage has the target's types, so binary rows fit it too. */
+    private CopyStream openStage(Connection c, PgCopyBinary binary) throws SQLException {
         try (Statement st = c.createStatement()) {
             // Temporary tables live in their own schema; ON COMMIT DROP ties it to this flush's transaction.
             st.execute("DROP TABLE IF EXISTS " + dialect.qualify(STAGE));
             st.execute("CREATE TEMPORARY TABLE " + dialect.qualify(STAGE) + " (LIKE " + dialect.qualify(target)
                     + " INCLUDING DEFAULTS) ON COMMIT DROP");
         }
-        return new CopyStream(c, STAGE);
+        return new CopyStream(c, STAGE, binary);
     }
 
     /** Moves the staged rows into the target: one INSERT ... SELECT ... ON CONFLICT (after a delete by key). */
@@ -338,7 +357,7 @@ public final class TableWriter {
             return new SnapshotRows(c, null, false);
         }
         boolean direct = copyDirect || !schema.hasPrimaryKey();
-        return new SnapshotRows(c, direct ? new CopyStream(c, target) : openStage(c), !direct);
+        return new SnapshotRows(c, direct ? new CopyStream(c, target, binary) : openStage(c, binary), !direct);
     }
 
     /**
@@ -351,7 +370,11 @@ public final class TableWriter {
         }
         CopyBuffer buf = new CopyBuffer(rows.size() * 64 + 64);
         for (Row row : rows) {
-            PgCopyText.appendRow(buf, row, schema.columns(), targets);
+            if (binary != null) {
+                binary.appendRow(buf, row);
+            } else {
+                PgCopyText.appendRow(buf, row, schema.columns(), targets);
+            }
         }
         return new EncodedRows(buf.array(), buf.length(), rows.size());
     }
@@ -420,35 +443,54 @@ public final class TableWriter {
     }
 
     /**
-     * One COPY ... FROM STDIN of rows in PostgreSQL's text format (see {@link PgCopyText}), sent in slices of 256 kB
-     * as rows are added. {@link #close} cancels it unless {@link #end} completed it.
+     * One COPY ... FROM STDIN of rows in PostgreSQL's text format (see {@link PgCopyText}) or, for snapshot rows of a
+     * table created here, its binary format ({@link PgCopyBinary}), sent in slices of 256 kB as rows are added. {@link #close} cancels it unless {@link #end} completed it.
      */
     private final class CopyStream implements AutoCloseable {
         private static final int SLICE = 256 * 1024;
         private final CopyIn in;
         private final CopyBuffer sb = new CopyBuffer(SLICE + 4096);
+        private final PgCopyBinary binary;
 
         CopyStream(Connection c, TableRef into) throws SQLException {
+            this(c, into, null);
+        }
+
+        /** @param binary the encoder of a binary COPY, or null for text */
+        CopyStream(Connection c, TableRef into, PgCopyBinary binary) throws SQLException {
             String sql = "COPY " + dialect.qualify(into) + " (" + String.join(", ",
-                    columns.stream().map(dialect::quote).toList()) + ") FROM STDIN";
+                    columns.stream().map(dialect::quote).toList()) + ") FROM STDIN"
+                    + (binary != null ? " WITH (FORMAT binary)" : "");
             this.in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+            this.binary = binary;
+            if (binary != null) {
+                sb.putBytes(PgCopyBinary.HEADER);
+            }
         }
 
         void add(List<Row> rows) throws SQLException {
             for (Row row : rows) {
-                PgCopyText.appendRow(sb, row, schema.columns(), targets);
+                if (binary != null) {
+                    binary.appendRow(sb, row);
+                } else {
+                    PgCopyText.appendRow(sb, row, schema.columns(), targets);
+                }
                 if (sb.length() >= SLICE) {
                     send();
                 }
             }
         }
 
+        /** Rows {@link TableWriter#encode}d in this stream's format. */
         void add(EncodedRows rows) throws SQLException {
             send();
             in.writeToCopy(rows.bytes(), 0, rows.length());
         }
 
         void end() throws SQLException {
+            if (binary != null) {
+                sb.putBytes(PgCopyBinary.TRAILER);
+            }
             send();
             in.endCopy();
         }
