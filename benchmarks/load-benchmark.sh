@@ -10,8 +10,9 @@
 # Usage: benchmarks/load-benchmark.sh [ROWS]            (default 1000000)
 # Env:   MARIADB_HOST/MARIADB_PORT/MARIADB_USER (127.0.0.1/3306/root), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
 #        REPEAT (3: rounds of all three tools, interleaved so that load from other processes hits each alike; the best
-#        and the median round are printed), PARALLELISM (4), KEEP=1 keeps the databases afterwards, COPY=0 skips the
-#        issue 4 figure,
+#        and the median round are printed), PARALLELISM (unset: each tool runs with its own default, which is what
+#        users get: hstream-io one reader per core, pgloader workers = 4; set: both get it), KEEP=1 keeps the
+#        databases afterwards, COPY=0 skips the issue 4 figure,
 #        HSTREAM_IO_JAVA_OPTS (-Xmx512m -XX:TieredStopAtLevel=1).
 # A load of a few million rows is over before C2-compiled code pays for its compilation on 2 cores: C1 alone used ~40%
 # less CPU here. Set HSTREAM_IO_JAVA_OPTS=-Xmx512m to measure with the default JIT.
@@ -20,7 +21,8 @@ set -euo pipefail
 ROWS="${1:-1000000}"
 MY_HOST="${MARIADB_HOST:-127.0.0.1}"; MY_PORT="${MARIADB_PORT:-3306}"; MY_USER="${MARIADB_USER:-root}"
 PG_HOST="${PG_HOST:-127.0.0.1}"; PG_PORT="${PG_PORT:-5432}"; PG_USER="${PG_USER:-postgres}"
-PARALLELISM="${PARALLELISM:-4}"
+PARALLELISM="${PARALLELISM:-}"
+ours_parallelism=(); [ -z "$PARALLELISM" ] || ours_parallelism=(--parallelism "$PARALLELISM")
 REPEAT="${REPEAT:-3}"
 export HSTREAM_IO_JAVA_OPTS="${HSTREAM_IO_JAVA_OPTS--Xmx512m -XX:TieredStopAtLevel=1}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,7 +78,7 @@ fi
 pg -d postgres -c "DROP DATABASE IF EXISTS hio_bench_ours" -c "CREATE DATABASE hio_bench_ours" 2>/dev/null
 echo "warm-up: one untimed load ..." >&2
 "$root/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
-  --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" --parallelism "$PARALLELISM" >/dev/null 2>&1 \
+  --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" "${ours_parallelism[@]}" >/dev/null 2>&1 \
   || die "the warm-up load failed; run it by hand to see why"
 
 # run NAME ROUND CMD...: runs under /usr/bin/time -v; keeps seconds and peak RSS (kB) in $work/NAME.ROUND.{secs,rss}.
@@ -98,7 +100,7 @@ run() {
 printf '%s\n' "LOAD DATABASE" \
   "  FROM mysql://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
   "  INTO postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_pgloader" \
-  "  WITH include drop, create tables, create indexes, reset sequences, workers = $PARALLELISM, concurrency = 1" \
+  "  WITH include drop, create tables, create indexes, reset sequences, workers = ${PARALLELISM:-4}, concurrency = 1" \
   "  ALTER SCHEMA '$SRC' RENAME TO 'public';" >"$work/pgloader.load"
 
 expected=$(my "$SRC" -e "SELECT COUNT(*), SUM(id), SUM(a), SUM(c) FROM narrow" | tr '\t' ' ')
@@ -107,10 +109,10 @@ for round in $(seq 1 "$REPEAT"); do
     pg -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
   done
   run ours "$round" "$root/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
-    --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" --parallelism "$PARALLELISM"
+    --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_ours" "${ours_parallelism[@]}"
   if [ -n "${BASELINE:-}" ]; then
     run baseline "$round" "$BASELINE/bin/hstream-io" load --from "mariadb://$MY_USER@$MY_HOST:$MY_PORT/$SRC" \
-      --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_baseline" --parallelism "$PARALLELISM"
+      --to "postgresql://$PG_USER@$PG_HOST:$PG_PORT/hio_bench_baseline" "${ours_parallelism[@]}"
   fi
   run pgloader "$round" pgloader --no-ssl-cert-verification "$work/pgloader.load"
   # The raw pipe gets the same table (with its primary key) that the other two create.
@@ -129,8 +131,10 @@ done
 best() { sort -g "$work/$1".*.secs | head -1; }
 median() { sort -g "$work/$1".*.secs | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 rss() { sort -g "$work/$1".*.rss | tail -1; }
-printf '\n%s rows, %s workers, %s cores, %s round(s), load average %s, HSTREAM_IO_JAVA_OPTS=%s\n' "$ROWS" \
-  "$PARALLELISM" "$(nproc)" "$REPEAT" "$(cut -d' ' -f1-3 /proc/loadavg)" "$HSTREAM_IO_JAVA_OPTS"
+ours_workers=$(sed -n 's/^load: .*, \([0-9]* workers, [0-9]* writer(s)\).*/\1/p' "$work/ours.err" | head -1)
+printf '\n%s rows, %s cores, %s round(s), load average %s, HSTREAM_IO_JAVA_OPTS=%s\n' "$ROWS" "$(nproc)" "$REPEAT" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)" "$HSTREAM_IO_JAVA_OPTS"
+printf 'ours: %s; pgloader: workers = %s, concurrency = 1\n' "$ours_workers" "${PARALLELISM:-4}"
 printf '%-10s %10s %10s %14s %14s\n' tool "best s" "median s" "best rows/s" "peak RSS MB"
 for t in $TOOLS; do
   printf '%-10s %10.2f %10.2f %14.0f %14.0f\n' "$t" "$(best $t)" "$(median $t)" \

@@ -372,6 +372,7 @@ public final class SnapshotReader implements AutoCloseable {
             KeyRanges.bindBounds(dialect, ps, t, chunk);
             SourceDialect.ValueReader[] readers = t.columns().stream().map(dialect::reader)
                     .toArray(SourceDialect.ValueReader[]::new);
+            java.util.function.ToLongFunction<Row> size = RowSize.of(t);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Row> batch = new ArrayList<>(batchRows);
                 while (rs.next()) {
@@ -381,7 +382,7 @@ public final class SnapshotReader implements AutoCloseable {
                     }
                     Row row = Row.trusted(values);
                     batch.add(row);
-                    bytes += RowSize.estimate(row);
+                    bytes += size.applyAsLong(row);
                     if (batch.size() >= batchRows || bytes >= batchBytes) {
                         bytes = 0;
                         n += batch.size();

@@ -76,9 +76,9 @@ final class LoadCommand implements Callable<Integer> {
             description = "Comma-separated table names or globs (* ?), e.g. 'orders,customer_*'. Default: all.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--parallelism", defaultValue = "4",
-            description = "Chunks read and written at the same time (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "Chunks read at the same time (default: this machine's cores, at least 2, at most 8).")
+    Integer parallelismOption;
 
     @Option(names = "--writers", paramLabel = "N",
             description = "Target connections writing at the same time (default: half this machine's cores, at least "
@@ -87,7 +87,8 @@ final class LoadCommand implements Callable<Integer> {
     Integer writerCount;
 
     @Option(names = "--chunk-rows", defaultValue = "50000",
-            description = "Rows per chunk, the unit of parallel work and of commit (default: ${DEFAULT-VALUE}).")
+            description = "Rows per chunk, the unit of parallel work (and of commit into MySQL/MariaDB) (default: "
+                    + "${DEFAULT-VALUE}).")
     int chunkRows;
 
     @Option(names = "--chunk-bytes", defaultValue = "64MB", paramLabel = "SIZE",
@@ -126,15 +127,19 @@ final class LoadCommand implements Callable<Integer> {
         ProgressMode progressMode = ProgressMode.parse(progress);
         DatabaseUrl source = DatabaseUrl.parse("--from", from);
         DatabaseUrl target = DatabaseUrl.parse("--to", to);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int parallelism = parallelismOption != null ? parallelismOption : readers(cores);
         Options options = snapshotOptions(tables, parallelism, chunkRows, ByteSize.parse("--chunk-bytes", chunkBytes),
                 consistent);
-        int writerN = writers(writerCount, parallelism, Runtime.getRuntime().availableProcessors());
+        int writerN = writers(writerCount, parallelism, cores);
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
-        try (SnapshotReader reader = SnapshotReader.open(source, options, clock);
-             HikariDataSource targetPool = Targets.open(target, writerN + 1)) {
+        // The target is connected to and checked while the source's catalog is read: start-up is serial, and each
+        // side is a few round trips.
+        TargetOpening opening = new TargetOpening(target, writerN + 1);
+        try (opening; SnapshotReader reader = SnapshotReader.open(source, options, clock);
+             HikariDataSource targetPool = opening.pool()) {
             List<TableSchema> schemas = reader.tables();
-            Targets.checkWritable(target, targetPool);
             SinkSettings settings = Targets.settings(target);
             List<JdbcSinkWriter> writers = new ArrayList<>();
             for (int i = 0; i < writerN; i++) {
@@ -244,6 +249,15 @@ final class LoadCommand implements Callable<Integer> {
         return target.kind() == DatabaseUrl.Kind.POSTGRESQL ? Math.max(chunkRows, 1_000_000) : chunkRows;
     }
 
+    /**
+     * --parallelism's default: a reader per core decodes and encodes as fast as the cores allow; more only interleave
+     * more key ranges into the writers' COPY streams, which costs PostgreSQL index work (1M rows on 2 cores: 2.8-2.9 s
+     * with 2 readers, 2.9-3.5 s with 4).
+     */
+    static int readers(int cores) {
+        return Math.max(2, Math.min(8, cores));
+    }
+
     /** --writers, or its default: half the cores (at least 1), never more than the readers. */
     static int writers(Integer requested, int parallelism, int cores) {
         if (requested != null) {
@@ -253,6 +267,64 @@ final class LoadCommand implements Callable<Integer> {
             return Math.min(requested, parallelism);
         }
         return Math.max(1, Math.min(parallelism, cores / 2));
+    }
+
+    /**
+     * The target pool being opened and checked ({@link Targets#open}, {@link Targets#checkWritable}) on a thread of
+     * its own. {@link #pool} hands it over (or rethrows what failed); {@link #close} closes a pool never handed over.
+     */
+    static final class TargetOpening implements AutoCloseable {
+        private final java.util.concurrent.FutureTask<HikariDataSource> task;
+        private HikariDataSource opened;
+        private boolean abandoned;
+        private boolean handedOver;
+
+        TargetOpening(DatabaseUrl target, int size) {
+            task = new java.util.concurrent.FutureTask<>(() -> {
+                HikariDataSource pool = Targets.open(target, size);
+                try {
+                    Targets.checkWritable(target, pool);
+                } catch (Exception | Error e) {
+                    pool.close();
+                    throw e;
+                }
+                synchronized (this) {
+                    if (abandoned) { // the load failed on the source side meanwhile
+                        pool.close();
+                        return null;
+                    }
+                    opened = pool;
+                }
+                return pool;
+            });
+            Thread t = new Thread(task, "hstream-io-load-target-open");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        HikariDataSource pool() throws Exception {
+            try {
+                HikariDataSource pool = task.get();
+                synchronized (this) {
+                    handedOver = true;
+                }
+                return pool;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception x) {
+                    throw x;
+                }
+                throw e;
+            }
+        }
+
+        /** Without waiting: a pool still being opened is closed by its thread once open. */
+        @Override
+        public synchronized void close() {
+            abandoned = true;
+            if (opened != null && !handedOver) {
+                opened.close();
+            }
+        }
     }
 
     /** Target connections, checks and settings, shared with {@code verify}. */

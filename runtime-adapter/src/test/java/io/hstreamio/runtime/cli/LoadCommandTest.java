@@ -51,12 +51,16 @@ class LoadCommandTest {
     }
 
     @Test
-    void writersDefaultToHalfTheCoresWithinTheReadersAndRefuseZero() {
+    void readersAndWritersDefaultToTheCoresAndZeroWritersIsRefused() {
         assertThat(LoadCommand.writers(null, 4, 2)).isEqualTo(1);
         assertThat(LoadCommand.writers(null, 4, 1)).isEqualTo(1);
         assertThat(LoadCommand.writers(null, 4, 16)).isEqualTo(4);
         assertThat(LoadCommand.writers(null, 3, 6)).isEqualTo(3);
         assertThat(LoadCommand.writers(3, 2, 2)).isEqualTo(2);
+        assertThat(LoadCommand.readers(1)).isEqualTo(2);
+        assertThat(LoadCommand.readers(2)).isEqualTo(2);
+        assertThat(LoadCommand.readers(6)).isEqualTo(6);
+        assertThat(LoadCommand.readers(64)).isEqualTo(8);
         LoadIT.Run r = LoadIT.cli("load", "--from", "mysql://u@h/db", "--to", "postgresql://u@h/db", "--writers", "0");
         assertThat(r.exit()).isEqualTo(HStreamIoCli.EXIT_USAGE);
         assertThat(r.err().strip()).isEqualTo("error: --writers must be at least 1, got 0");
