@@ -148,6 +148,29 @@ final class ByteReader {
         return utf8(readLength(name), name);
     }
 
+    /** Moves past a string without decoding it. */
+    void skipString(String name) {
+        int n = readLength(name);
+        pos += n;
+    }
+
+    /** Goes back to {@code position}, one this reader has passed. */
+    void seek(int position) {
+        if (position < 0 || position > pos) {
+            throw new IllegalArgumentException("seek to " + position + " from " + pos);
+        }
+        pos = position;
+    }
+
+    /** Whether the bytes in [from, to) equal {@code other}. */
+    boolean bytesEqual(int from, int to, byte[] other) {
+        return Arrays.equals(buf, from, to, other, 0, other.length);
+    }
+
+    byte[] copy(int from, int to) {
+        return Arrays.copyOfRange(buf, from, to);
+    }
+
     String readNullableString(String name) {
         long v = readVarLong();
         if (v == 0) {

@@ -62,6 +62,10 @@ final class ByteWriter {
         writeFixed32((int) v);
     }
 
+    byte[] copy(int from, int to) {
+        return java.util.Arrays.copyOfRange(buf, from, to);
+    }
+
     void writeRaw(byte[] bytes) {
         ensure(bytes.length);
         System.arraycopy(bytes, 0, buf, pos, bytes.length);
