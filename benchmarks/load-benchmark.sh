@@ -131,7 +131,7 @@ done
 best() { sort -g "$work/$1".*.secs | head -1; }
 median() { sort -g "$work/$1".*.secs | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 rss() { sort -g "$work/$1".*.rss | tail -1; }
-ours_workers=$(sed -n 's/^load: .*, \([0-9]* workers, [0-9]* writer(s)\).*/\1/p' "$work/ours.err" | head -1)
+ours_workers=$(sed -n 's/^load: .*, \([0-9]* readers, [0-9]* writer(s)\).*/\1/p' "$work/ours.err" | head -1)
 printf '\n%s rows, %s cores, %s round(s), load average %s, HSTREAM_IO_JAVA_OPTS=%s\n' "$ROWS" "$(nproc)" "$REPEAT" \
   "$(cut -d' ' -f1-3 /proc/loadavg)" "$HSTREAM_IO_JAVA_OPTS"
 printf 'ours: %s; pgloader: workers = %s, concurrency = 1\n' "$ours_workers" "${PARALLELISM:-4}"

@@ -339,7 +339,7 @@ public final class JdbcSinkWriter {
     }
 
     /**
-     * {@code rows} of a table this writer has prepared, encoded for {@link BulkWrite#rows(EncodedRows)} (COPY text);
+     * {@code rows} of a table this writer has prepared, encoded for {@link BulkWrite#rows(EncodedRows)} (COPY data);
      * null when the target takes no encoded rows (MySQL/MariaDB) or the table is not prepared. On any thread once the
      * tables are prepared (it only reads the plans), so readers can encode while one connection writes.
      */

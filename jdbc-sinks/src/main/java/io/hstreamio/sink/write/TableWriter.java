@@ -361,7 +361,7 @@ public final class TableWriter {
     }
 
     /**
-     * {@code rows} as the COPY text {@link SnapshotRows#add(EncodedRows)} sends, or null when the target is not
+     * {@code rows} as the COPY data {@link SnapshotRows#add(EncodedRows)} sends, or null when the target is not
      * PostgreSQL. Reads only what the constructor set: safe on any thread, concurrently with this writer's own work.
      */
     public EncodedRows encode(List<Row> rows) {
@@ -444,7 +444,8 @@ public final class TableWriter {
 
     /**
      * One COPY ... FROM STDIN of rows in PostgreSQL's text format (see {@link PgCopyText}) or, for snapshot rows of a
-     * table created here, its binary format ({@link PgCopyBinary}), sent in slices of 256 kB as rows are added. {@link #close} cancels it unless {@link #end} completed it.
+     * table created here, its binary format ({@link PgCopyBinary}), sent in slices of 256 kB as rows are added.
+     * {@link #close} cancels it unless {@link #end} completed it.
      */
     private final class CopyStream implements AutoCloseable {
         private static final int SLICE = 256 * 1024;

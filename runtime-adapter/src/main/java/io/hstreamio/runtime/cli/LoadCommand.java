@@ -156,7 +156,7 @@ final class LoadCommand implements Callable<Integer> {
                 }
                 writers.add(w);
             }
-            err.printf("load: %d table(s) from %s to %s, %d workers, %d writer(s)%s%n", schemas.size(), source,
+            err.printf("load: %d table(s) from %s to %s, %d readers, %d writer(s)%s%n", schemas.size(), source,
                     target, parallelism, writerN, consistent ? ", one consistent snapshot" : "");
             err.flush();
             Throwable failure = null;

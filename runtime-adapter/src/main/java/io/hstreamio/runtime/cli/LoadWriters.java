@@ -15,9 +15,10 @@ import java.util.concurrent.BlockingQueue;
 /**
  * The target side of {@code load}: a few writers (each a sink writer with at most one open bulk write, i.e. one
  * target transaction with a COPY stream into PostgreSQL) shared by more reading workers. Readers decode and encode
- * (COPY text) in parallel; a reader holding an encoded batch takes a free writer, sends the bytes into the writer's
- * open bulk write and hands the writer back, so a writer's connection is busy sending, not waiting for encoding. Fewer writers than readers because the target pays for concurrent COPY streams into one table: on 2
- * cores, PostgreSQL 15 spent 1.5 s of CPU on 1M rows through one stream, 2.3 s through two and 3.0 s through four.
+ * (COPY data) in parallel; a reader holding an encoded batch takes a free writer, sends the bytes into the writer's
+ * open bulk write and hands the writer back, so a writer's connection is busy sending, not waiting for encoding.
+ * Fewer writers than readers because the target pays for concurrent COPY streams into one table: on 2 cores,
+ * PostgreSQL 15 spent 1.5 s of CPU on 1M rows through one stream, 2.3 s through two and 3.0 s through four.
  *
  * <p>A bulk write commits when it switches table, when it holds {@code commitRows} rows, and at {@link #finish}. Load is
  * not resumed, so a transaction may hold rows of several chunks, and fewer, larger transactions are cheaper: 1M rows
@@ -26,8 +27,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>Threading: {@link #consumer} is called by the snapshot reader per worker; its consumers run on the workers'
  * threads, encode with the first writer's plans (read-only once every table is prepared) and take writers from a
- * blocking queue, so one writer is used by one thread at a time. {@link #finish} and
- * {@link #close} once the reader has returned.
+ * blocking queue, so one writer is used by one thread at a time. {@link #finish} and {@link #close} once the reader
+ * has returned.
  */
 final class LoadWriters implements AutoCloseable {
     private final SnapshotReader reader;
