@@ -114,8 +114,9 @@ public final class CdcSourceTask implements SourceTask {
         extra.put("heartbeat.interval.ms", "500");
         if (dialect.isBinlog()) {
             extra.put("snapshot.locking.mode", "none");
-            // Server heartbeats every 8 s (0.8 x this) move an idle stream past waiting chunks; one is enough after
-            // a burst, since on an idle server every later chunk's position equals it. Not lower: the client counts
+            // Server heartbeats every 8 s (0.8 x this) move an idle stream past chunks read after a burst of writes;
+            // one is enough, since on an idle server every later chunk's position equals it. (Chunks read before
+            // any write go out at once: the hand-off knows the stream starts at their position.) Not lower: the client counts
             // a silence this long as a lost connection, and a MariaDB server locating a GTID start in a large
             // binlog file is silent for seconds, which at 1 s became an endless reconnect loop.
             extra.put("connect.keep.alive.interval.ms", "10000");

@@ -110,6 +110,28 @@ public final class KvOffsetBackingStore implements OffsetBackingStore {
         return store.get(KEY).map(KvOffsetBackingStore::parse).orElseGet(LinkedHashMap::new);
     }
 
+    /**
+     * Where a binlog stream resumes by the offsets stored in {@code store}: [file number, position], as
+     * {@link RecordMapper#progress} reports records; null when there is none or more than one. A parallel snapshot's
+     * engine stores its schema-only (no_data) snapshot's offset, marked as a snapshot's, and streams from exactly there.
+     */
+    static long[] storedBinlogProgress(KeyValueStore store) {
+        Map<String, String> all = store.get(KEY).map(KvOffsetBackingStore::parse).orElse(null);
+        if (all == null || all.size() != 1) {
+            return null;
+        }
+        try {
+            Map<String, Object> offset = JSON.readValue(all.values().iterator().next(),
+                    new TypeReference<LinkedHashMap<String, Object>>() {});
+            Object file = offset.get("file");
+            Object pos = offset.get("pos");
+            return file == null || pos == null ? null
+                    : new long[] {RecordMapper.fileNumber(file.toString()), Long.parseLong(pos.toString())};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // not a binlog offset: the stream reports its own position
+        }
+    }
+
     private static LinkedHashMap<String, String> parse(byte[] bytes) {
         try {
             return JSON.readValue(bytes, MAP);

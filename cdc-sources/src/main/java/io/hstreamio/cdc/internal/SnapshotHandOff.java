@@ -111,6 +111,12 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
     private final ArrayDeque<Emitted> uncommitted = new ArrayDeque<>();
     private final Set<String> markersSeen = new HashSet<>();
     private long[] progress;
+    /**
+     * Binlog: where the stream resumes, by its stored offset. It delivers nothing at or before it, so it has passed
+     * that position from the start. Without this an idle binlog held the first chunks until the server's heartbeat
+     * (8 s): a chunk read while nothing was written has its window at exactly that position.
+     */
+    private volatile long[] streamStart;
     private long[] lastOrder = BEFORE_ANY_EVENT;
     private Map<String, String> lastOffset = Map.of();
     private SourcePosition lastCommitted;
@@ -255,6 +261,10 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             }
             Thread.sleep(50); // polling the key/value store: it has no change notification
         }
+        if (binlog) {
+            streamStart = KvOffsetBackingStore.storedBinlogProgress(state);
+            LOG.debug("Source {}: the stream resumes at binlog {}", sourceName, Arrays.toString(streamStart));
+        }
     }
 
     // ---------------------------------------------------------------- engine thread
@@ -352,6 +362,9 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
             throw new IllegalStateException("snapshot of source " + sourceName + " failed: " + t.getMessage(), t);
         }
         List<ChangeEvent> out = new ArrayList<>();
+        if (progress == null) {
+            progress = streamStart; // the stream's own reports only move on from there
+        }
         takeReady();
         release(out);
         Duration wait = waiting.isEmpty() && ready.isEmpty() ? maxWait : Duration.ofMillis(20);
@@ -364,7 +377,8 @@ public final class SnapshotHandOff implements DebeziumCapture.EngineListener, Au
                     lastOffset = last.offset();
                 }
             }
-            if (at != null) {
+            // Only forwards: connecting, the binlog client reports the file's start ([file, 4]) before its position.
+            if (at != null && (progress == null || Arrays.compare(at, progress) > 0)) {
                 progress = at;
             }
             if (marker != null && marker.startsWith(sourceName + "/" + runId + "/")) {

@@ -77,4 +77,23 @@ class KvStorageTest {
             KvRegistry.unregister(id);
         }
     }
+
+    @Test
+    void theStoredBinlogPositionIsWhereTheStreamResumesEvenWhenMarkedAsASnapshots() throws Exception {
+        var kv = new InMemoryKeyValueStore();
+        assertThat(KvOffsetBackingStore.storedBinlogProgress(kv)).isNull();
+        var store = new KvOffsetBackingStore(kv);
+        String k1 = "[\"engine\",{\"server\":\"a\"}]";
+        // What a parallel snapshot's engine stores after its schema-only snapshot, before any change.
+        store.set(Map.of(utf8(k1), utf8("{\"ts_sec\":1,\"file\":\"mysql-bin.000002\",\"pos\":396330582,"
+                + "\"gtids\":\"0-1-12506\",\"snapshot\":\"INITIAL\"}")), (e, v) -> {}).get();
+        assertThat(KvOffsetBackingStore.storedBinlogProgress(kv)).containsExactly(2L, 396330582L);
+        // A PostgreSQL offset has no binlog position; two partitions leave it open which one the stream is.
+        var pg = new InMemoryKeyValueStore();
+        new KvOffsetBackingStore(pg).set(Map.of(utf8(k1), utf8("{\"lsn\":42}")), (e, v) -> {}).get();
+        assertThat(KvOffsetBackingStore.storedBinlogProgress(pg)).isNull();
+        store.set(Map.of(utf8("[\"engine\",{\"server\":\"b\"}]"), utf8("{\"file\":\"mysql-bin.000003\",\"pos\":4}")),
+                (e, v) -> {}).get();
+        assertThat(KvOffsetBackingStore.storedBinlogProgress(kv)).isNull();
+    }
 }
