@@ -123,10 +123,7 @@ public final class KvOffsetBackingStore implements OffsetBackingStore {
         try {
             Map<String, Object> offset = JSON.readValue(all.values().iterator().next(),
                     new TypeReference<LinkedHashMap<String, Object>>() {});
-            Object file = offset.get("file");
-            Object pos = offset.get("pos");
-            return file == null || pos == null ? null
-                    : new long[] {RecordMapper.fileNumber(file.toString()), Long.parseLong(pos.toString())};
+            return RecordMapper.binlogPosition(offset);
         } catch (java.io.IOException | RuntimeException e) {
             return null; // not a binlog offset: the stream reports its own position
         }

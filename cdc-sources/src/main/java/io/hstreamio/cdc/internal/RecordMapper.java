@@ -636,10 +636,7 @@ public final class RecordMapper {
             return null;
         }
         if (dialect.isBinlog()) {
-            Object file = offset.get("file");
-            Object pos = offset.get("pos");
-            return file == null || pos == null ? null
-                    : new long[] {fileNumber(file.toString()), Long.parseLong(pos.toString())};
+            return binlogPosition(offset);
         }
         Object lsn = offset.get("lsn");
         return lsn == null ? null : new long[] {Long.parseLong(lsn.toString())};
@@ -697,6 +694,14 @@ public final class RecordMapper {
             return s != null && !"false".equalsIgnoreCase(s.toString());
         }
         return false;
+    }
+
+    /** [file number, restart position] of a binlog offset, or null without them. */
+    static long[] binlogPosition(Map<String, ?> offset) {
+        Object file = offset.get("file");
+        Object pos = offset.get("pos");
+        return file == null || pos == null ? null
+                : new long[] {fileNumber(file.toString()), Long.parseLong(pos.toString())};
     }
 
     static long fileNumber(String file) {
