@@ -348,6 +348,10 @@ public final class JdbcSinkWriter {
         return w == null ? null : w.encode(rows);
     }
 
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
     /** One table's rows in one target transaction; see {@link #bulkWrite}. On one thread. */
     public final class BulkWrite implements AutoCloseable {
         private final Connection c;
@@ -364,22 +368,20 @@ public final class JdbcSinkWriter {
 
         /** Sends {@code batch} on its way into the target (kept by nobody once sent). */
         public void rows(List<Row> batch) {
-            try {
-                rows.add(batch);
-                written += batch.size();
-            } catch (SQLException e) {
-                throw fail("writing " + batch.size() + " snapshot rows into " + target + " failed (" + written
-                        + " written before in this transaction)", e);
-            }
+            send(batch.size(), () -> rows.add(batch));
         }
 
         /** As {@link #rows(List)}, for rows {@link JdbcSinkWriter#encode encoded} already. */
         public void rows(EncodedRows batch) {
+            send(batch.rows(), () -> rows.add(batch));
+        }
+
+        private void send(int count, SqlAction add) {
             try {
-                rows.add(batch);
-                written += batch.rows();
+                add.run();
+                written += count;
             } catch (SQLException e) {
-                throw fail("writing " + batch.rows() + " snapshot rows into " + target + " failed (" + written
+                throw fail("writing " + count + " snapshot rows into " + target + " failed (" + written
                         + " written before in this transaction)", e);
             }
         }

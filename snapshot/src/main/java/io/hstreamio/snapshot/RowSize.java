@@ -18,7 +18,8 @@ public final class RowSize {
     private RowSize() {}
 
     /**
-     * An estimator for rows of {@code table}: the fixed-size columns (numbers, dates, times) are counted once, as
+     * An estimator for rows of {@code table}, in bytes, roughly: object headers and references plus the payload of
+     * text and binary values. The fixed-size columns (numbers, dates, times) are counted once, as
      * if never null, and only the others are looked at per row. Called for every row a snapshot reads, so it skips
      * what it can.
      */
@@ -41,18 +42,6 @@ public final class RowSize {
     private static final Set<LogicalType> FIXED = EnumSet.of(LogicalType.BOOLEAN, LogicalType.INT32,
             LogicalType.INT64, LogicalType.FLOAT32, LogicalType.FLOAT64, LogicalType.YEAR, LogicalType.DATE,
             LogicalType.TIME, LogicalType.TIME_TZ, LogicalType.TIMESTAMP, LogicalType.TIMESTAMP_TZ);
-
-    /** Bytes, roughly: object headers and references plus the payload of text and binary values. */
-    public static long estimate(Row row) {
-        long bytes = 32 + 8L * row.size();
-        for (int i = 0; i < row.size(); i++) {
-            Object v = row.get(i);
-            if (v != null) {
-                bytes += value(v);
-            }
-        }
-        return bytes;
-    }
 
     private static long value(Object v) {
         if (v instanceof String s) {

@@ -160,21 +160,7 @@ final class PgCopyBinary {
             g[k] = (int) (fp % 10_000);
             fp /= 10_000;
         }
-        int first = 0;
-        int last = ni + fracGroups;
-        int weight = ni - 1;
-        while (g[first] == 0) { // non-zero: some group is not
-            first++;
-            weight--;
-        }
-        while (g[last - 1] == 0) {
-            last--;
-        }
-        int n = last - first;
-        b.putInt(8 + 2 * n).putShort(n).putShort(weight).putShort(sign).putShort(dscale);
-        for (int k = first; k < last; k++) {
-            b.putShort(g[k]);
-        }
+        putGroups(b, g, ni + fracGroups, ni - 1, sign, dscale);
     }
 
     /**
@@ -211,19 +197,24 @@ final class PgCopyBinary {
             }
             g[k] = x;
         }
+        putGroups(b, g, groups, intGroups - 1, unscaled.signum() < 0 ? 0x4000 : 0, dscale);
+    }
+
+    /**
+     * The numeric header and digits of a non-zero value whose base-10000 groups are {@code g[0, n)}, the first of
+     * weight {@code weight}: leading zero groups lower the weight, trailing ones are dropped.
+     */
+    private static void putGroups(CopyBuffer b, int[] g, int n, int weight, int sign, int dscale) {
         int first = 0;
-        int weight = intGroups - 1;
         while (g[first] == 0) { // a non-zero value has a non-zero group
             first++;
             weight--;
         }
-        int last = groups;
+        int last = n;
         while (g[last - 1] == 0) {
             last--;
         }
-        int n = last - first;
-        b.putInt(8 + 2 * n).putShort(n).putShort(weight).putShort(unscaled.signum() < 0 ? 0x4000 : 0)
-                .putShort(dscale);
+        b.putInt(8 + 2 * (last - first)).putShort(last - first).putShort(weight).putShort(sign).putShort(dscale);
         for (int k = first; k < last; k++) {
             b.putShort(g[k]);
         }

@@ -60,11 +60,6 @@ public final class TableWriter {
     /** PostgreSQL: upserts and deletes as one statement of column arrays; null elsewhere (multi-row statements). */
     private final PgArrayWriter arrays;
 
-    public TableWriter(SqlDialect dialect, TableSchema schema, TableRef target, MappingOptions options,
-                       boolean hasSecondaryUniqueKey, boolean targetEmpty, int batchSize, int copyThreshold) {
-        this(dialect, schema, target, options, hasSecondaryUniqueKey, targetEmpty, false, batchSize, copyThreshold);
-    }
-
     /**
      * @param createdHere the target table was created by this writer's planner with the mapped types, so snapshot
      *                    rows may go as binary COPY (see {@link PgCopyBinary}), which needs exactly those types
@@ -400,7 +395,7 @@ public final class TableWriter {
             try {
                 copy.add(rows);
             } catch (SQLException e) {
-                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+                throw copyFailed(e);
             }
             stats.copied += rows.size();
         }
@@ -410,9 +405,14 @@ public final class TableWriter {
             try {
                 copy.add(rows);
             } catch (SQLException e) {
-                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+                throw copyFailed(e);
             }
             stats.copied += rows.rows();
+        }
+
+        /** A keyed direct COPY that failed on a repeated key is retried through staging; other failures stand. */
+        private SQLException copyFailed(SQLException e) {
+            return staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
         }
 
         /** Ends the COPY and merges what was staged; the caller commits. */
@@ -423,7 +423,7 @@ public final class TableWriter {
             try {
                 copy.end();
             } catch (SQLException e) {
-                throw staged || !schema.hasPrimaryKey() ? e : directCopyFailed(e);
+                throw copyFailed(e);
             }
             if (staged) {
                 mergeStage(c);
