@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.hstreamio.core.record.ColumnSchema;
-import io.hstreamio.core.record.Geometry;
 import io.hstreamio.core.record.LogicalType;
 import io.hstreamio.core.record.Row;
 import io.hstreamio.core.record.TableId;
@@ -15,7 +14,6 @@ import io.hstreamio.core.testing.TestDatabases;
 import io.hstreamio.sink.dialect.SqlDialect;
 import io.hstreamio.sink.dialect.TableRef;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +52,13 @@ class BulkWriteIT {
                 bulk.rows(new ArrayList<>(rows.subList(2, rows.size())));
                 bulk.commit();
             }
-            assertSameValues(pool, dialect, schema, target, rows);
+            ReadBack.assertSameValues(pool, dialect, schema, target, rows);
 
             // A second writer finds the table holding rows: snapshot rows merge into it (upsert by key).
             Row a = rows.get(0);
             Row b = rows.get(1);
-            Row a2 = withKey(schema, b, a.get(0));
-            Row b2 = withKey(schema, a, b.get(0));
+            Row a2 = ReadBack.withKey(schema, b, a.get(0));
+            Row b2 = ReadBack.withKey(schema, a, b.get(0));
             JdbcSinkWriter second = new JdbcSinkWriter(pool, settings);
             second.prepare(List.of(schema));
             try (JdbcSinkWriter.BulkWrite bulk = second.bulkWrite(schema)) {
@@ -69,13 +67,13 @@ class BulkWriteIT {
             }
             List<Row> expected = new ArrayList<>(List.of(a2, b2));
             expected.addAll(rows.subList(2, rows.size()));
-            assertSameValues(pool, dialect, schema, target, expected);
+            ReadBack.assertSameValues(pool, dialect, schema, target, expected);
 
             // Rows of a bulk write closed without commit are not there.
             try (JdbcSinkWriter.BulkWrite bulk = second.bulkWrite(schema)) {
                 bulk.rows(new ArrayList<>(List.of(a, b)));
             }
-            assertSameValues(pool, dialect, schema, target, expected);
+            ReadBack.assertSameValues(pool, dialect, schema, target, expected);
         }
     }
 
@@ -106,7 +104,7 @@ class BulkWriteIT {
                 }
                 bulk.commit();
             }
-            assertSameValues(pool, dialect, schema, target, rows);
+            ReadBack.assertSameValues(pool, dialect, schema, target, rows);
         }
     }
 
@@ -146,7 +144,7 @@ class BulkWriteIT {
                     bulk.commit();
                 }
             }
-            assertSameValues(pool, dialect, schema, target, rows);
+            ReadBack.assertSameValues(pool, dialect, schema, target, rows);
         }
     }
 
@@ -154,31 +152,5 @@ class BulkWriteIT {
         TableMapping mapping = new TableMapping(target.schema(), List.of(), List.of(),
                 Map.of(TableMapping.sourceName(schema.id()), target.table()), null);
         return SinkSettings.defaults(dialect, "bulk-it", mapping).withoutCheckpoints();
-    }
-
-    private static Row withKey(TableSchema s, Row values, Object key) {
-        Object[] v = values.toArray();
-        v[0] = key;
-        return Row.of(s, v);
-    }
-
-    private static void assertSameValues(HikariDataSource pool, SqlDialect dialect, TableSchema schema,
-                                         TableRef target, List<Row> sent) throws Exception {
-        List<Row> got;
-        try (Connection c = pool.getConnection()) {
-            got = ReadBack.rows(c, dialect, schema, target);
-        }
-        assertThat(got).hasSameSizeAs(sent);
-        for (int r = 0; r < sent.size(); r++) {
-            for (int i = 0; i < schema.columns().size(); i++) {
-                ColumnSchema col = schema.columns().get(i);
-                Object expected = sent.get(r).get(i);
-                if (expected instanceof Geometry g && dialect.name().equals("postgresql")) {
-                    expected = new Geometry(0, g.wkb()); // bytea holds the WKB only (TYPE-MAPPING.md)
-                }
-                assertThat(got.get(r).get(i)).as("row %d column %s (%s) in %s", r, col.name(), col.sourceType(),
-                        dialect.name()).isEqualTo(expected);
-            }
-        }
     }
 }
